@@ -1,0 +1,21 @@
+// Reduces a monthly result to what the harness compares across engines.
+
+/** `{ months, orders, revenue, customers }` summed over the months of `rows`. */
+export function monthlyTotals(rows) {
+  const totals = { months: rows.length, orders: 0, revenue: 0, customers: 0, first: null, last: null };
+  for (const row of rows) {
+    totals.orders += Number(row.orders);
+    totals.revenue += Number(row.revenue);
+    totals.customers += Number(row.customers ?? NaN);
+  }
+  if (rows.length) {
+    totals.first = String(rows[0].period);
+    totals.last = String(rows[rows.length - 1].period);
+  }
+  return totals;
+}
+
+/** The URL of one engine's bundle (a variable, so the bundler leaves the import alone). */
+export function engineUrl(name) {
+  return new URL(`/dist/engine-${name}.js`, location.href).href;
+}

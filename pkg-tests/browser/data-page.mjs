@@ -1,0 +1,108 @@
+// The "Data" page: sample data, chosen files, dropped files; what it shows, and
+// that nothing but the page's own origin was ever contacted.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { Workspace } from "rapport";
+import { foreignRequests, openApp, outDir, root } from "./harness.mjs";
+import { sample } from "../node/helpers.mjs";
+
+const SAMPLE_FILES = JSON.parse(readFileSync(join(root, "dist/www/sample/index.json"), "utf8")).files.map((f) => f.replace(/\.gz$/, ""));
+
+function expectedReports() {
+  const ws = new Workspace();
+  const out = new Map();
+  for (const name of SAMPLE_FILES) out.set(name, ws.load("auto", sample(name), { fileName: name }));
+  const monthly = ws.monthlyRevenue();
+  ws.free();
+  return { reports: out, monthly };
+}
+
+async function fileRows(page) {
+  return page.$$eval("#files tbody tr", (trs) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent ?? "")));
+}
+
+test("Load sample data shows every file's report and the monthly chart, contacting only 127.0.0.1", async () => {
+  const app = await openApp();
+  const { page } = app;
+  await page.click("#sample-button");
+  await page.waitForFunction((n) => document.querySelectorAll("#files tbody tr").length === n && !document.querySelector("#overview")?.hidden,
+    SAMPLE_FILES.length, { timeout: 60_000 });
+  await page.waitForSelector("#monthly-chart svg");
+  const { reports, monthly } = expectedReports();
+  const rows = await fileRows(page);
+  assert.equal(rows.length, SAMPLE_FILES.length);
+  for (const r of rows) {
+    const exp = reports.get(r[0]);
+    assert.ok(exp, `unexpected file ${r[0]}`);
+    assert.equal(r[1], exp.entity.replace(/_/g, " "), r[0]);
+    const n = (s) => Number(s.replace(/[^\d]/g, ""));
+    assert.deepEqual([n(r[3]), n(r[4]), n(r[5])], [exp.rowsRead, exp.rowsLoaded, exp.rowsRejected], r[0]);
+    assert.equal(n(r[3]), n(r[4]) + n(r[5]), `${r[0]}: rows read = loaded + rejected`);
+  }
+  assert.ok(rows.some((r) => r[0] === "customers_support.csv" && r[2].includes("semicolon")));
+  // The chart: two Plot figures, one bar per month in the orders panel.
+  const svgCount = await page.$$eval("#monthly-chart svg", (s) => s.length);
+  assert.ok(svgCount >= 2, `expected two charts, found ${svgCount}`);
+  const bars = await page.$$eval("#monthly-chart svg:first-of-type rect", (r) => r.length);
+  assert.ok(bars >= monthly.rows.length, `expected ≥ ${monthly.rows.length} bars, found ${bars}`);
+  const totalOrders = monthly.rows.reduce((a, r) => a + r.orders, 0);
+  const summary = await page.textContent("#overview-summary");
+  assert.ok(summary.replace(/[^\d]/g, "").startsWith(String(totalOrders)), `summary "${summary}" should start with ${totalOrders} orders`);
+  await page.screenshot({ path: join(outDir, "data-page-sample.png"), fullPage: true });
+  assert.deepEqual(foreignRequests(app.requests, app.origin), [], "every request must go to the page's own origin");
+  assert.ok(app.requests.some((u) => u.endsWith("rapport_bg.wasm")), "the wasm module was fetched from the origin");
+  assert.deepEqual(app.errors, []);
+  assert.deepEqual(app.dialogs, []);
+  await app.close();
+});
+
+test("chosen and dropped files with bad rows show the problems as text and download them", async () => {
+  const app = await openApp();
+  const { page } = app;
+  const bad = "order_id,customer_id,order_date,amount\nO1,C1,2024-01-05,10\nO2,C2,2024-01-06,<img src=x onerror=alert(1)>\nO3,C3,not-a-date,4\n";
+  await page.setInputFiles("#file-input", [{ name: "orders-bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) }]);
+  await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 1);
+  // A drop of a second file (semicolon, Swedish headers) through a real DataTransfer.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["Kundnummer;E-post;Förnamn\nK1;a@b.se;Åsa\n"], "kunder.csv", { type: "text/csv" }));
+    document.getElementById("dropzone").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 2);
+  const rows = await fileRows(page);
+  assert.deepEqual(rows.map((r) => [r[0], r[1], r[3], r[4], r[5]]), [
+    ["orders-bad.csv", "orders", "3", "1", "2"],
+    ["kunder.csv", "customers", "1", "1", "0"],
+  ]);
+  await page.click("#files tbody tr:first-child button");
+  await page.waitForSelector("#rejects:not([hidden])");
+  const rejects = await page.$$eval("#rejects tbody tr", (trs) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent)));
+  assert.deepEqual(rejects.map((r) => [r[1], r[2], r[3]]), [["3", "amount", "<img src=x onerror=alert(1)>"], ["4", "order_date", "not-a-date"]]);
+  assert.equal(await page.$$eval("#rejects img", (i) => i.length), 0, "data must never become HTML");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#rejects-download")]);
+  const text = readFileSync(await download.path(), "utf8");
+  assert.match(text, /^kind,line,column,value,reason\r\n/);
+  assert.match(text, /rejected row,3,amount,<img src=x onerror=alert\(1\)>,not a valid number/);
+  await page.screenshot({ path: join(outDir, "data-page-rejects.png"), fullPage: true });
+  assert.deepEqual(foreignRequests(app.requests, app.origin), []);
+  assert.deepEqual(app.errors, []);
+  assert.deepEqual(app.dialogs, []);
+  await app.close();
+});
+
+test("a file that cannot be read shows a clear error and leaves earlier loads in place", async () => {
+  const app = await openApp();
+  const { page } = app;
+  await page.setInputFiles("#file-input", [
+    { name: "customers.csv", mimeType: "text/csv", buffer: Buffer.from("customer_id,email\nC1,a@x.se\n") },
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 1);
+  await page.setInputFiles("#file-input", [{ name: "mystery.csv", mimeType: "text/csv", buffer: Buffer.from("foo,bar\n1,2\n") }]);
+  await page.waitForSelector("#error:not([hidden])");
+  assert.match(await page.textContent("#error"), /mystery\.csv: .*cannot tell which entity/);
+  assert.equal((await fileRows(page)).length, 1);
+  assert.deepEqual(foreignRequests(app.requests, app.origin), []);
+  await app.close();
+});

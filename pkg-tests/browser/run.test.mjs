@@ -1,0 +1,3 @@
+// Entry point of the browser suite: one Chromium for every page test.
+import "./harness.mjs";
+import "./data-page.mjs";

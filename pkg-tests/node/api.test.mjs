@@ -1,0 +1,95 @@
+// The built package, imported from Node by its name, as an embedding app would.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { tableFromIPC } from "apache-arrow";
+import { Workspace, version } from "rapport";
+import { sample } from "./helpers.mjs";
+
+const enc = new TextEncoder();
+
+test("every sample file loads, is recognised, and rows read = loaded + rejected", () => {
+  const ws = new Workspace();
+  const expected = {
+    "customers_shop.csv": "customers", "customers_email.csv": "customers", "customers_support.csv": "customers",
+    "orders.csv": "orders", "campaigns.csv": "campaigns", "campaign_events.csv": "campaign_events",
+    "consents.csv": "consents", "tickets.csv": "tickets", "surveys.csv": "surveys",
+    "web_events.csv": "web_events", "acquisition_spend.csv": "acquisition_spend",
+  };
+  for (const [name, entity] of Object.entries(expected)) {
+    const r = ws.load("auto", sample(name), { fileName: name });
+    assert.equal(r.entity, entity, name);
+    assert.ok(r.rowsRead > 0, name);
+    assert.equal(r.rowsRead, r.rowsLoaded + r.rowsRejected, name);
+  }
+  assert.equal(ws.tables().find((t) => t.entity === "customers").files, 3);
+  ws.free();
+});
+
+test("monthly revenue equals an independent sum over the orders file", () => {
+  const bytes = sample("orders.csv");
+  const ws = new Workspace();
+  const r = ws.load("orders", bytes, { fileName: "orders.csv" });
+  assert.equal(r.rowsRejected, 0);
+  // Independent computation in JS (the generated orders have no quoted fields).
+  const lines = new TextDecoder().decode(bytes).trim().split("\n");
+  const header = lines[0].split(",");
+  const [iId, iCust, iDate, iAmount] = ["order_id", "customer_id", "order_date", "amount"].map((h) => header.indexOf(h));
+  const byMonth = new Map();
+  for (const line of lines.slice(1)) {
+    const f = line.split(",");
+    const m = f[iDate].slice(0, 7);
+    const e = byMonth.get(m) ?? { orders: new Set(), customers: new Set(), revenue: 0 };
+    e.orders.add(f[iId]);
+    e.customers.add(f[iCust]);
+    e.revenue += Number(f[iAmount]);
+    byMonth.set(m, e);
+  }
+  const monthly = ws.monthlyRevenue();
+  assert.equal(monthly.period, "month");
+  assert.equal(monthly.rows.length, byMonth.size);
+  for (const row of monthly.rows) {
+    const e = byMonth.get(row.period);
+    assert.ok(e, row.period);
+    assert.equal(row.orders, e.orders.size, row.period);
+    assert.equal(row.customers, e.customers.size, row.period);
+    assert.ok(Math.abs(row.revenue - e.revenue) < 1e-6 * Math.max(1, Math.abs(e.revenue)), row.period);
+  }
+  ws.free();
+});
+
+test("an entity table crosses as Arrow IPC that apache-arrow reads", () => {
+  const ws = new Workspace();
+  ws.load("orders", enc.encode("order_id,customer_id,order_date,amount,note\nO1,C1,2024-01-05,10.5,<b>\nO2,C2,2024-02-29,-3,\n"), { fileName: "o.csv" });
+  const t = tableFromIPC(ws.table("orders"));
+  assert.equal(t.numRows, 2);
+  assert.deepEqual(t.schema.fields.map((f) => f.name), ["order_id", "customer_id", "order_date", "amount", "note", "source"]);
+  assert.deepEqual(t.getChild("customer_id").toArray(), ["C1", "C2"]);
+  assert.deepEqual(Array.from(t.getChild("amount").toArray()), [10.5, -3]);
+  assert.equal(t.getChild("note").get(0), "<b>");
+  assert.equal(t.getChild("note").get(1), null);
+  assert.equal(t.getChild("source").get(0), "o");
+  ws.free();
+});
+
+test("errors are RapportError with a code, and say where", () => {
+  const ws = new Workspace();
+  assert.throws(() => ws.load("orders", enc.encode("x,y\n1,2\n"), { fileName: "bad.csv" }), {
+    name: "RapportError", code: "INGEST", file: "bad.csv", row: 1, message: /bad\.csv, row 1: orders need a 'customer_id' column/,
+  });
+  assert.throws(() => ws.load("orders", new Uint8Array([0xff, 0xfe, 0x41, 0]), { fileName: "u16.csv" }), { code: "FORMAT", message: /UTF-16/ });
+  assert.throws(() => ws.load("auto", enc.encode("a\n1\n"), { filename: "typo" }), { code: "OPTIONS", message: /unknown option 'filename'/ });
+  assert.throws(() => ws.monthlyRevenue(), { code: "MISSING_DATA" });
+  assert.match(version(), /^\d+\.\d+\.\d+$/);
+  ws.free();
+});
+
+test("rejected rows and nulled cells carry line, column, value and reason", () => {
+  const ws = new Workspace();
+  const csv = "order_id,customer_id,order_date,amount,quantity\nO1,C1,2024-01-01,5,2\nO2,C1,2024-13-01,5,1\nO3,C2,2024-01-02,five,1\nO4,C2,2024-01-03,1,two\n";
+  const r = ws.load("auto", enc.encode(csv), { fileName: "o.csv" });
+  assert.deepEqual([r.rowsRead, r.rowsLoaded, r.rowsRejected], [4, 2, 2]);
+  assert.deepEqual(r.rejected.map((x) => [x.row, x.column, x.value]), [[3, "order_date", "2024-13-01"], [4, "amount", "five"]]);
+  assert.deepEqual(r.nulled.map((x) => [x.row, x.column, x.value]), [[5, "quantity", "two"]]);
+  assert.match(r.rejected[0].reason, /not a valid date/);
+  ws.free();
+});

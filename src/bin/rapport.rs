@@ -1,0 +1,237 @@
+//! `rapport`: the native command line over the same core as the browser build.
+//! Prints JSON (snake_case field names) on standard output.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rapport::generate::{generate, GenerateOptions};
+use rapport::{report, Entity, Error, LoadOptions, Result, Workspace};
+use serde_json::Value;
+
+#[derive(Parser)]
+#[command(
+    name = "rapport",
+    version,
+    about = "Analytical CRM on your own machine: customer data never leaves it."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a realistic, deterministic CRM data set (every entity plus ground truth).
+    Generate(GenerateArgs),
+    /// Load files and print the load report of each.
+    Load(InputArgs),
+    /// Orders, revenue and customers per calendar month.
+    Monthly {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Number of people.
+    #[arg(long, default_value_t = 5_000)]
+    customers: usize,
+    /// Seed; drawn at random (and printed) when absent.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output folder (created when missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// Orders with only the seven columns order_id,customer_id,order_date,product_id,category,quantity,amount.
+    #[arg(long)]
+    lean: bool,
+    /// Write only this entity (only `orders` is supported).
+    #[arg(long, value_parser = ["orders"])]
+    only: Option<String>,
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Customer files (any number).
+    #[arg(long, num_args = 1..)]
+    customers: Vec<PathBuf>,
+    /// Order-line files.
+    #[arg(long, num_args = 1..)]
+    orders: Vec<PathBuf>,
+    /// Campaign event files.
+    #[arg(long = "campaign-events", num_args = 1..)]
+    campaign_events: Vec<PathBuf>,
+    /// Campaign files.
+    #[arg(long, num_args = 1..)]
+    campaigns: Vec<PathBuf>,
+    /// Consent files.
+    #[arg(long, num_args = 1..)]
+    consents: Vec<PathBuf>,
+    /// Support ticket files.
+    #[arg(long, num_args = 1..)]
+    tickets: Vec<PathBuf>,
+    /// Survey files.
+    #[arg(long, num_args = 1..)]
+    surveys: Vec<PathBuf>,
+    /// Web event files.
+    #[arg(long = "web-events", num_args = 1..)]
+    web_events: Vec<PathBuf>,
+    /// Files whose entity is recognised from their headers.
+    #[arg(long = "auto", num_args = 1..)]
+    auto: Vec<PathBuf>,
+    /// Column mapping overrides: 'Header=field,Other header=field'.
+    #[arg(long)]
+    map: Option<String>,
+}
+
+impl InputArgs {
+    fn load(&self) -> Result<(Workspace, Vec<rapport::LoadReport>)> {
+        let mut mapping = std::collections::BTreeMap::new();
+        if let Some(map) = &self.map {
+            for pair in map.split(',').filter(|p| !p.trim().is_empty()) {
+                let (h, f) = pair
+                    .split_once('=')
+                    .ok_or_else(|| Error::option("map", pair, "expected 'Header=field'"))?;
+                mapping.insert(h.trim().to_string(), f.trim().to_string());
+            }
+        }
+        let groups: [(Option<Entity>, &Vec<PathBuf>); 9] = [
+            (Some(Entity::Customers), &self.customers),
+            (Some(Entity::Campaigns), &self.campaigns),
+            (Some(Entity::CampaignEvents), &self.campaign_events),
+            (Some(Entity::Consents), &self.consents),
+            (Some(Entity::Tickets), &self.tickets),
+            (Some(Entity::Surveys), &self.surveys),
+            (Some(Entity::WebEvents), &self.web_events),
+            (None, &self.auto),
+            (Some(Entity::Orders), &self.orders),
+        ];
+        let mut ws = Workspace::new();
+        let mut reports = Vec::new();
+        for (entity, files) in groups {
+            for path in files {
+                let bytes = fs::read(path).map_err(|e| Error::Format {
+                    file: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                let mut opts = LoadOptions::named(&path.display().to_string());
+                // Overrides apply to the files that have the header.
+                let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+                let first_line = text.lines().next().unwrap_or("");
+                opts.mapping = mapping
+                    .iter()
+                    .filter(|(h, _)| first_line.contains(h.as_str()))
+                    .map(|(h, f)| (h.clone(), f.clone()))
+                    .collect();
+                reports.push(ws.load(entity, &bytes, &opts)?);
+            }
+        }
+        Ok((ws, reports))
+    }
+}
+
+/// JSON with the API's field names in snake_case (`rowsRead` → `rows_read`).
+fn snake_case_keys(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let mut s = String::with_capacity(k.len() + 4);
+                    for c in k.chars() {
+                        if c.is_ascii_uppercase() {
+                            s.push('_');
+                            s.push(c.to_ascii_lowercase());
+                        } else {
+                            s.push(c);
+                        }
+                    }
+                    (s, snake_case_keys(v))
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(snake_case_keys).collect()),
+        other => other,
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let v = serde_json::to_value(value)
+        .map_err(|e| Error::MissingData(format!("cannot print result: {e}")))?;
+    let text = serde_json::to_string_pretty(&snake_case_keys(v))
+        .map_err(|e| Error::MissingData(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    Ok(())
+}
+
+fn run_generate(args: &GenerateArgs) -> Result<()> {
+    let seed = rapport::stats::seed::seed_or_draw(args.seed)?;
+    let opts = GenerateOptions {
+        customers: args.customers,
+        seed,
+        lean_orders: args.lean,
+        orders_only: args.only.is_some(),
+    };
+    let out: &Path = &args.out;
+    fs::create_dir_all(out)?;
+    let summary = generate(&opts, &mut |name| {
+        let path = out.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        Ok(Box::new(BufWriter::with_capacity(1 << 20, File::create(path)?)) as Box<dyn Write>)
+    })?;
+    print_json(&summary)
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Generate(args) => run_generate(&args),
+        Command::Load(input) => {
+            let (_, reports) = input.load()?;
+            print_json(&reports)
+        }
+        Command::Monthly { input, format } => {
+            let (ws, _) = input.load()?;
+            let monthly = report::monthly_revenue(&ws)?;
+            match format {
+                Format::Json => print_json(&monthly),
+                Format::Csv => {
+                    let mut out = std::io::stdout().lock();
+                    writeln!(out, "period,orders,revenue,customers")?;
+                    for r in &monthly.rows {
+                        writeln!(
+                            out,
+                            "{},{},{},{}",
+                            r.period, r.orders, r.revenue, r.customers
+                        )?;
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rapport: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! One error type for the whole core. Data errors carry file, row and column so a
+//! user can find the cell; the wasm boundary turns each variant into a JS `Error`
+//! with a stable `code` (see [`Error::code`]).
+
+use std::fmt;
+
+/// Where in an input a problem sits. `row` counts records as a spreadsheet does:
+/// the header is row 1, the first data record row 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub row: Option<u64>,
+    pub column: Option<String>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(row) = self.row {
+            write!(f, ", row {row}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ", column '{column}'")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every failure the core can report.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The bytes are not a format (or encoding) Rapport reads.
+    #[error("{file}: cannot read this file: {reason}")]
+    Format { file: String, reason: String },
+
+    /// A file was read but its content cannot be loaded as asked.
+    #[error("{at}: {reason}")]
+    Ingest { at: Location, reason: String },
+
+    /// An option passed by the caller is invalid.
+    #[error("option '{field}' = {value:?}: {reason}")]
+    Options {
+        field: String,
+        value: String,
+        reason: String,
+    },
+
+    /// An analysis needs data that is not loaded.
+    #[error("{0}")]
+    MissingData(String),
+
+    /// Writing an Arrow result failed (never expected for well-formed tables).
+    #[error("arrow: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
+
+    /// An I/O error of the native command line or generator.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+
+    /// The caller cancelled a long-running operation.
+    #[error("cancelled by the caller")]
+    Cancelled,
+}
+
+impl Error {
+    /// A stable, machine-readable code for the kind of error (used as the JS `code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Format { .. } => "FORMAT",
+            Error::Ingest { .. } => "INGEST",
+            Error::Options { .. } => "OPTIONS",
+            Error::MissingData(_) => "MISSING_DATA",
+            Error::Arrow(_) => "ARROW",
+            Error::Io(_) => "IO",
+            Error::Cancelled => "CANCELLED",
+        }
+    }
+
+    /// Shorthand for an [`Error::Options`].
+    pub fn option(field: &str, value: impl ToString, reason: impl Into<String>) -> Self {
+        Error::Options {
+            field: field.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

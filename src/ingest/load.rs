@@ -1,0 +1,498 @@
+//! Loading one file: options, column mapping, typed parsing and the load report.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::csv::{LineCounter, Record, Records};
+use super::dialect::{check_encoding, sniff, Dialect};
+use super::entity::{field_for_header, normalise_header, recognise, Entity, FieldSpec, FieldType};
+use super::values::{is_blank, parse_bool, parse_date, parse_number, parse_timestamp};
+use crate::table::{Cell, ColumnBuilder, ParsedColumn};
+use crate::{Error, Result};
+
+/// How to load a file. Every field is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct LoadOptions {
+    /// The file's name, used in reports and as the default `source` tag.
+    pub file_name: String,
+    /// `"csv"` or `"tsv"`; sniffed when absent.
+    pub format: Option<String>,
+    /// Header → canonical field overrides; the value `"attribute"` keeps the
+    /// column as an attribute and `"ignore"` drops it.
+    pub mapping: BTreeMap<String, String>,
+    /// The source-system tag of every row (default: the file name without extension).
+    pub source: Option<String>,
+    /// The delimiter, when sniffing should be skipped.
+    pub delimiter: Option<char>,
+}
+
+impl LoadOptions {
+    /// Options naming the file and nothing else.
+    pub fn named(file_name: &str) -> Self {
+        LoadOptions {
+            file_name: file_name.to_string(),
+            ..Default::default()
+        }
+    }
+
+    fn source_tag(&self) -> String {
+        if let Some(s) = &self.source {
+            return s.clone();
+        }
+        let base = self
+            .file_name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&self.file_name);
+        base.split('.').next().unwrap_or(base).to_string()
+    }
+}
+
+/// Progress of a long operation, reported every megabyte or so.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub stage: &'static str,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// A rejected row, or a cell that was nulled, with where and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reject {
+    /// The line on which the row starts, as a text editor numbers lines (the
+    /// header is line 1; equal to the spreadsheet row when no field spans lines).
+    pub row: u64,
+    /// The header of the offending column, if one column is to blame.
+    pub column: Option<String>,
+    /// The raw value (truncated to 200 characters).
+    pub value: String,
+    pub reason: String,
+}
+
+/// What one header became.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MappingEntry {
+    pub header: String,
+    /// The canonical field, when mapped to one.
+    pub field: Option<String>,
+    /// `field`, `attribute` or `ignored`.
+    pub kind: &'static str,
+    /// The type the column is stored as (absent when ignored).
+    #[serde(rename = "type")]
+    pub ty: Option<FieldType>,
+}
+
+/// The answer to a load: what the file was understood as and what became of every row.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadReport {
+    pub file: String,
+    pub entity: Entity,
+    pub source: String,
+    pub format: &'static str,
+    pub encoding: &'static str,
+    pub dialect: Dialect,
+    pub bytes: u64,
+    /// Data records read (the header and empty lines are not records).
+    pub rows_read: u64,
+    pub rows_loaded: u64,
+    pub rows_rejected: u64,
+    pub mapping: Vec<MappingEntry>,
+    /// Every rejected row.
+    pub rejected: Vec<Reject>,
+    /// Every cell of an optional column that could not be parsed and was stored as null.
+    pub nulled: Vec<Reject>,
+}
+
+/// A parsed file, not yet merged into a workspace.
+pub struct ParsedTable {
+    pub entity: Entity,
+    pub source: String,
+    pub rows: usize,
+    /// Name, canonical field or attribute, and the data.
+    pub columns: Vec<(String, bool, ParsedColumn)>,
+}
+
+enum Target {
+    Field(&'static FieldSpec),
+    Attribute,
+    Ignored,
+}
+
+const PROGRESS_EVERY: usize = 1 << 20;
+
+/// Parses `bytes` as one file of `entity` (recognised from the headers when `None`).
+pub fn parse_file(
+    entity: Option<Entity>,
+    bytes: &[u8],
+    opts: &LoadOptions,
+    progress: &mut dyn FnMut(Progress) -> bool,
+) -> Result<(ParsedTable, LoadReport)> {
+    let file = if opts.file_name.is_empty() {
+        "(unnamed)"
+    } else {
+        opts.file_name.as_str()
+    };
+    let (text, encoding) = check_encoding(file, bytes)?;
+    let dialect = dialect_for(opts, text)?;
+    let mut records = Records::new(text, dialect);
+    let headers: Vec<String> = match records.next_record() {
+        Some(rec) if !rec.is_blank() => (0..rec.len())
+            .map(|i| String::from_utf8_lossy(rec.field(i)).trim().to_string())
+            .collect(),
+        _ => {
+            return Err(Error::Format {
+                file: file.to_string(),
+                reason: "the file is empty: no header row".into(),
+            })
+        }
+    };
+    let entity = match entity {
+        Some(e) => e,
+        None => recognise(&headers, file).ok_or_else(|| Error::Ingest {
+            at: crate::error::Location { file: file.to_string(), row: Some(1), column: None },
+            reason: format!(
+                "cannot tell which entity this is from its headers ({}); name it, e.g. load(\"orders\", …)",
+                headers.join(", ")
+            ),
+        })?,
+    };
+    let plan = plan_columns(entity, &headers, opts, file)?;
+    let mapping = plan
+        .iter()
+        .zip(&headers)
+        .map(|(t, h)| match t {
+            Target::Field(s) => MappingEntry {
+                header: h.clone(),
+                field: Some(s.name.to_string()),
+                kind: "field",
+                ty: Some(s.ty),
+            },
+            Target::Attribute => MappingEntry {
+                header: h.clone(),
+                field: None,
+                kind: "attribute",
+                ty: Some(FieldType::Text),
+            },
+            Target::Ignored => MappingEntry {
+                header: h.clone(),
+                field: None,
+                kind: "ignored",
+                ty: None,
+            },
+        })
+        .collect();
+
+    let estimate = text.len() / 64 + 16;
+    let mut builders: Vec<Option<ColumnBuilder>> = plan
+        .iter()
+        .map(|t| match t {
+            Target::Field(s) => Some(ColumnBuilder::new(s.ty, estimate)),
+            Target::Attribute => Some(ColumnBuilder::new(FieldType::Text, estimate)),
+            Target::Ignored => None,
+        })
+        .collect();
+    let mut report = LoadReport {
+        file: file.to_string(),
+        entity,
+        source: opts.source_tag(),
+        format: if dialect.delimiter == '\t' {
+            "tsv"
+        } else {
+            "csv"
+        },
+        encoding,
+        dialect,
+        bytes: bytes.len() as u64,
+        rows_read: 0,
+        rows_loaded: 0,
+        rows_rejected: 0,
+        mapping,
+        rejected: Vec::new(),
+        nulled: Vec::new(),
+    };
+    let total = text.len() as u64;
+    let mut next_progress = PROGRESS_EVERY;
+    let mut lines = LineCounter::default();
+    let mut spare_cells: Vec<Cell<'static>> = Vec::with_capacity(headers.len());
+    let mut row_nulled: Vec<Reject> = Vec::new();
+    while let Some(rec) = records.next_record() {
+        let mut cells = recycle(std::mem::take(&mut spare_cells));
+        report.rows_read += 1;
+        match parse_row(&rec, &plan, &headers, &mut cells, &mut row_nulled) {
+            Ok(()) => {
+                for (b, cell) in builders.iter_mut().zip(cells.iter()) {
+                    if let Some(b) = b {
+                        b.append(*cell);
+                    }
+                }
+                report.rows_loaded += 1;
+                if !row_nulled.is_empty() {
+                    let row = lines.line_at(text, rec.start);
+                    report
+                        .nulled
+                        .extend(row_nulled.drain(..).map(|n| Reject { row, ..n }));
+                }
+            }
+            Err(mut reject) => {
+                reject.row = lines.line_at(text, rec.start);
+                report.rows_rejected += 1;
+                report.rejected.push(reject);
+                row_nulled.clear();
+            }
+        }
+        spare_cells = recycle(cells);
+        let consumed = records.consumed();
+        if consumed >= next_progress {
+            next_progress = consumed + PROGRESS_EVERY;
+            if !progress(Progress {
+                stage: "parse",
+                done: consumed as u64,
+                total,
+            }) {
+                return Err(Error::Cancelled);
+            }
+        }
+    }
+    progress(Progress {
+        stage: "parse",
+        done: total,
+        total,
+    });
+    let columns = headers
+        .iter()
+        .zip(plan.iter())
+        .zip(builders)
+        .filter_map(|((h, t), b)| {
+            let b = b?;
+            Some(match t {
+                Target::Field(s) => (s.name.to_string(), true, b.finish()),
+                _ => (h.clone(), false, b.finish()),
+            })
+        })
+        .collect();
+    let table = ParsedTable {
+        entity,
+        source: report.source.clone(),
+        rows: report.rows_loaded as usize,
+        columns,
+    };
+    Ok((table, report))
+}
+
+/// An emptied vector with its allocation kept, re-typed for the next record's
+/// borrow (in-place collection reuses the buffer; no unsafe code needed).
+fn recycle<'a, 'b>(mut cells: Vec<Cell<'a>>) -> Vec<Cell<'b>> {
+    cells.clear();
+    cells.into_iter().map(|_| Cell::Null).collect()
+}
+
+fn dialect_for(opts: &LoadOptions, text: &[u8]) -> Result<Dialect> {
+    let mut dialect = sniff(text);
+    match opts.format.as_deref() {
+        None | Some("csv") => {}
+        Some("tsv") => dialect.delimiter = '\t',
+        Some(other) => {
+            return Err(Error::option(
+                "format",
+                other,
+                "expected \"csv\" or \"tsv\" (other formats are not read yet)",
+            ))
+        }
+    }
+    if let Some(d) = opts.delimiter {
+        if !d.is_ascii() || d == '"' || d == '\n' || d == '\r' {
+            return Err(Error::option(
+                "delimiter",
+                d,
+                "must be one ASCII character other than a quote or line end",
+            ));
+        }
+        dialect.delimiter = d;
+    }
+    Ok(dialect)
+}
+
+fn plan_columns(
+    entity: Entity,
+    headers: &[String],
+    opts: &LoadOptions,
+    file: &str,
+) -> Result<Vec<Target>> {
+    let overrides: BTreeMap<String, &str> = opts
+        .mapping
+        .iter()
+        .map(|(h, f)| (normalise_header(h), f.as_str()))
+        .collect();
+    for (header, field) in &opts.mapping {
+        if !headers
+            .iter()
+            .any(|h| normalise_header(h) == normalise_header(header))
+        {
+            return Err(Error::option(
+                "mapping",
+                header,
+                format!("no column '{header}' in {file}"),
+            ));
+        }
+        if !matches!(field.as_str(), "attribute" | "ignore")
+            && !entity.fields().iter().any(|s| s.name == field)
+        {
+            let known: Vec<&str> = entity.fields().iter().map(|s| s.name).collect();
+            return Err(Error::option(
+                "mapping",
+                field,
+                format!(
+                    "{} has no field '{field}' (fields: {})",
+                    entity.name(),
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut taken: Vec<&'static str> = Vec::new();
+    let mut plan = Vec::with_capacity(headers.len());
+    for h in headers {
+        let target = match overrides.get(&normalise_header(h)) {
+            Some(&"ignore") => Target::Ignored,
+            Some(&"attribute") => Target::Attribute,
+            Some(field) => entity
+                .fields()
+                .iter()
+                .find(|s| s.name == *field)
+                .map_or(Target::Attribute, Target::Field),
+            None => field_for_header(entity, h).map_or(Target::Attribute, Target::Field),
+        };
+        let target = match target {
+            Target::Field(s) if taken.contains(&s.name) => Target::Attribute,
+            Target::Field(s) => {
+                taken.push(s.name);
+                Target::Field(s)
+            }
+            t => t,
+        };
+        plan.push(target);
+    }
+    if let Some(missing) = entity
+        .fields()
+        .iter()
+        .find(|s| s.required && !taken.contains(&s.name))
+    {
+        return Err(Error::Ingest {
+            at: crate::error::Location { file: file.to_string(), row: Some(1), column: None },
+            reason: format!(
+                "{} need a '{}' column and none of the headers ({}) maps to it; map one with mapping {{\"Header\": \"{}\"}}",
+                entity.name(),
+                missing.name,
+                headers.join(", "),
+                missing.name
+            ),
+        });
+    }
+    Ok(plan)
+}
+
+fn clip(raw: &[u8]) -> String {
+    let s = String::from_utf8_lossy(raw);
+    if s.chars().count() > 200 {
+        s.chars().take(200).collect::<String>() + "…"
+    } else {
+        s.into_owned()
+    }
+}
+
+/// Parses one record into `cells`; a failing required cell rejects the row,
+/// a failing optional cell is nulled and noted in `nulled` (the caller fills
+/// in the row number, computed only when needed).
+fn parse_row<'r>(
+    rec: &Record<'r>,
+    plan: &[Target],
+    headers: &[String],
+    cells: &mut Vec<Cell<'r>>,
+    nulled: &mut Vec<Reject>,
+) -> std::result::Result<(), Reject> {
+    cells.clear();
+    let row = 0; // the caller sets the line number
+    if rec.len() != headers.len() {
+        let extra_empty = rec.len() > headers.len()
+            && (headers.len()..rec.len()).all(|i| rec.field(i).is_empty());
+        if !extra_empty {
+            let value: Vec<String> = (0..rec.len()).map(|i| clip(rec.field(i))).collect();
+            return Err(Reject {
+                row,
+                column: None,
+                value: clip(value.join(",").as_bytes()),
+                reason: format!("expected {} fields, found {}", headers.len(), rec.len()),
+            });
+        }
+    }
+    for (i, target) in plan.iter().enumerate() {
+        let raw = rec.field(i);
+        let (spec_ty, required) = match target {
+            Target::Field(s) => (s.ty, s.required),
+            Target::Attribute => (FieldType::Text, false),
+            Target::Ignored => {
+                cells.push(Cell::Null);
+                continue;
+            }
+        };
+        if is_blank(raw) {
+            if required {
+                return Err(Reject {
+                    row,
+                    column: Some(headers[i].clone()),
+                    value: String::new(),
+                    reason: "required value is missing".into(),
+                });
+            }
+            cells.push(Cell::Null);
+            continue;
+        }
+        let parsed = match spec_ty {
+            FieldType::Text | FieldType::CustomerKey | FieldType::OrderKey => {
+                match std::str::from_utf8(raw) {
+                    Ok(s) if spec_ty == FieldType::Text => Some(Cell::Text(s)),
+                    Ok(s) => Some(Cell::Text(s.trim())),
+                    Err(_) => None,
+                }
+            }
+            FieldType::Number => parse_number(raw).map(Cell::Number),
+            FieldType::Date => parse_date(raw).map(Cell::Date),
+            FieldType::Timestamp => parse_timestamp(raw).map(Cell::Timestamp),
+            FieldType::Bool => parse_bool(raw).map(Cell::Bool),
+        };
+        match parsed {
+            Some(cell) => cells.push(cell),
+            None => {
+                let reason = format!("not a valid {}", type_word(spec_ty));
+                let reject = Reject {
+                    row,
+                    column: Some(headers[i].clone()),
+                    value: clip(raw),
+                    reason,
+                };
+                if required {
+                    return Err(reject);
+                }
+                nulled.push(reject);
+                cells.push(Cell::Null);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn type_word(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Text | FieldType::CustomerKey | FieldType::OrderKey => "text",
+        FieldType::Number => "number",
+        FieldType::Date => "date (YYYY-MM-DD or YYYYMMDD)",
+        FieldType::Timestamp => "timestamp (ISO 8601)",
+        FieldType::Bool => "true/false value",
+    }
+}

@@ -1,0 +1,13 @@
+//! Ingest: from the bytes of a file to typed columns, with a report of every
+//! row and cell that could not be taken as it was.
+
+mod csv;
+mod dialect;
+mod entity;
+mod load;
+mod values;
+
+pub use dialect::Dialect;
+pub use entity::{field_for_header, normalise_header, recognise, Entity, FieldSpec, FieldType};
+pub use load::{parse_file, LoadOptions, LoadReport, MappingEntry, ParsedTable, Progress, Reject};
+pub use values::{parse_bool, parse_date, parse_number, parse_timestamp};

@@ -1,0 +1,3 @@
+//! Statistics helpers shared by the analyses.
+
+pub mod seed;

@@ -1,0 +1,10 @@
+//! Entity tables and the workspace that holds them, on Arrow arrays.
+
+mod column;
+mod export;
+mod keys;
+mod workspace;
+
+pub use column::{export_type, Cell, Column, ColumnBuilder, ParsedColumn};
+pub use keys::{KeyDict, LocalKeys};
+pub use workspace::{EntityTable, TableSummary, Workspace};

@@ -1,0 +1,38 @@
+//! The JavaScript binding layer, and the only module that knows about JS.
+//! Each export converts its arguments, calls the core, converts the result.
+
+mod convert;
+mod types;
+mod workspace;
+
+pub use workspace::JsWorkspace;
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Runs when the module is instantiated: a panic (a bug, never bad input) is
+/// written to the console with its message instead of an opaque trap.
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error(&format!("rapport: internal error: {info}"))
+    }));
+}
+
+/// The version of the Rapport core.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Bytes of linear memory the module holds now (it only grows), for progress
+/// displays and memory benchmarks.
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}

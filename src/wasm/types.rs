@@ -1,0 +1,56 @@
+//! TypeScript declarations of the plain objects that cross the boundary. They
+//! mirror the serde shapes of the core types named beside each.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** An entity of the data model (`crate::ingest::Entity`). */
+export type EntityName = "customers" | "orders" | "campaign_events" | "campaigns"
+  | "acquisition_spend" | "consents" | "tickets" | "surveys" | "web_events";
+
+/** Options of `Workspace.load` (`crate::LoadOptions`). */
+export interface LoadOptions {
+  /** The file's name, used in reports and as the default source tag. */
+  fileName?: string;
+  /** "csv" or "tsv"; sniffed when absent. */
+  format?: "csv" | "tsv";
+  /** Header → canonical field; "attribute" keeps a column as attribute, "ignore" drops it. */
+  mapping?: Record<string, string>;
+  /** Source-system tag of every row (default: the file name without extension). */
+  source?: string;
+  /** Field delimiter, when sniffing should be skipped. */
+  delimiter?: string;
+}
+
+/** Progress of a long operation (`crate::Progress`). */
+export interface Progress { stage: string; done: number; total: number; }
+
+/** A rejected row or nulled cell (`crate::ingest::Reject`). `row` is the line the record starts on (header = 1). */
+export interface Reject { row: number; column: string | null; value: string; reason: string; }
+
+/** What one header became (`crate::ingest::MappingEntry`). */
+export interface MappingEntry {
+  header: string; field: string | null; kind: "field" | "attribute" | "ignored";
+  type: "text" | "customer_key" | "order_key" | "number" | "date" | "timestamp" | "bool" | null;
+}
+
+/** The CSV dialect found (`crate::ingest::Dialect`). */
+export interface Dialect { delimiter: string; quote: string; header: boolean; }
+
+/** The result of a load (`crate::LoadReport`). rowsRead = rowsLoaded + rowsRejected, always. */
+export interface LoadReport {
+  file: string; entity: EntityName; source: string; format: "csv" | "tsv"; encoding: string;
+  dialect: Dialect; bytes: number; rowsRead: number; rowsLoaded: number; rowsRejected: number;
+  mapping: MappingEntry[]; rejected: Reject[]; nulled: Reject[];
+}
+
+/** One month of `monthlyRevenue` (`crate::report::MonthRow`). */
+export interface MonthRow { period: string; orders: number; revenue: number; customers: number; }
+
+/** Orders and revenue per month (`crate::report::MonthlyRevenue`). */
+export interface MonthlyRevenue { period: "month"; rows: MonthRow[]; }
+
+/** One line of `tables()` (`crate::table::TableSummary`). */
+export interface TableSummary { entity: EntityName; files: number; rows: number; columns: string[]; }
+"#;

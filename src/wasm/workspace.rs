@@ -1,0 +1,110 @@
+//! `Workspace`: the JS handle on a core [`crate::Workspace`].
+
+use wasm_bindgen::prelude::*;
+
+use super::convert::{from_js, js_error, to_js};
+use crate::{report, Entity, Error, LoadOptions, Progress, Workspace};
+
+/// A workspace holds the files loaded in one analysis session, all in this
+/// module's memory; nothing leaves the machine.
+///
+/// ```js
+/// import init, { Workspace } from "rapport";
+/// await init();
+/// const ws = new Workspace();
+/// const report = ws.load("orders", bytes, { fileName: "orders.csv" });
+/// const months = ws.monthlyRevenue();
+/// ```
+#[wasm_bindgen(js_name = Workspace)]
+pub struct JsWorkspace(Workspace);
+
+impl Default for JsWorkspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen(js_class = Workspace)]
+impl JsWorkspace {
+    /// An empty workspace.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsWorkspace {
+        JsWorkspace(Workspace::new())
+    }
+
+    /// Loads one file (CSV or TSV bytes) and appends it to its entity's table.
+    ///
+    /// @param entity - `"orders"`, `"customers"`, … or `"auto"`/`undefined` to
+    ///   recognise the entity from the headers.
+    /// @param bytes - the file's bytes.
+    /// @param options - `{ fileName, format, mapping, source, delimiter }`.
+    /// @param onProgress - called about every megabyte with `{stage, done, total}`;
+    ///   return `false` to cancel.
+    /// @returns the load report: entity, dialect, mapping, `rowsRead`,
+    ///   `rowsLoaded`, `rowsRejected` and every reject with its row and column.
+    /// @throws RapportError with `code` `FORMAT`, `INGEST`, `OPTIONS` or `CANCELLED`;
+    ///   a failed load changes nothing.
+    #[wasm_bindgen(unchecked_return_type = "LoadReport")]
+    pub fn load(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "EntityName | \"auto\" | undefined")] entity: Option<
+            String,
+        >,
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "((p: Progress) => boolean | void) | undefined")]
+        on_progress: Option<js_sys::Function>,
+    ) -> Result<JsValue, JsValue> {
+        let entity = match entity.as_deref() {
+            None | Some("auto") | Some("") => None,
+            Some(name) => Some(Entity::parse(name).ok_or_else(|| {
+                js_error(Error::option("entity", name, "expected orders, customers, campaign_events, campaigns, acquisition_spend, consents, tickets, surveys, web_events or auto"))
+            })?),
+        };
+        let opts: LoadOptions = from_js(
+            "options",
+            options,
+            &["fileName", "format", "mapping", "source", "delimiter"],
+        )?;
+        let mut progress = |p: Progress| match &on_progress {
+            None => true,
+            Some(f) => match to_js(&p).and_then(|v| f.call1(&JsValue::NULL, &v)) {
+                Ok(ret) => ret.as_bool() != Some(false),
+                Err(_) => false,
+            },
+        };
+        let report = self
+            .0
+            .load_with_progress(entity, bytes, &opts, &mut progress)
+            .map_err(js_error)?;
+        to_js(&report)
+    }
+
+    /// Orders, revenue and buying customers per calendar month.
+    ///
+    /// @returns `{ period: "month", rows: [{ period: "2024-01", orders, revenue, customers }] }`
+    /// @throws RapportError `MISSING_DATA` when no orders are loaded.
+    #[wasm_bindgen(js_name = monthlyRevenue, unchecked_return_type = "MonthlyRevenue")]
+    pub fn monthly_revenue(&self) -> Result<JsValue, JsValue> {
+        to_js(&report::monthly_revenue(&self.0).map_err(js_error)?)
+    }
+
+    /// What is loaded: per entity the number of files and rows, and the columns.
+    #[wasm_bindgen(unchecked_return_type = "TableSummary[]")]
+    pub fn tables(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0.summary())
+    }
+
+    /// Every loaded row of one entity as Arrow IPC stream bytes (read with
+    /// `tableFromIPC` of `apache-arrow`). Ids come dictionary-encoded.
+    ///
+    /// @param entity - an entity name, e.g. `"orders"`.
+    pub fn table(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EntityName")] entity: &str,
+    ) -> Result<Vec<u8>, JsValue> {
+        let e = Entity::parse(entity)
+            .ok_or_else(|| js_error(Error::option("entity", entity, "unknown entity")))?;
+        self.0.entity_ipc(e).map_err(js_error)
+    }
+}

@@ -1,0 +1,118 @@
+//! The binding layer, in headless Chromium (wasm-bindgen-test): the exported
+//! `Workspace` loads bytes, answers plain objects, throws typed errors, and
+//! returns Arrow IPC.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+use rapport::wasm_api::Workspace;
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap()
+}
+
+const ORDERS: &[u8] = b"order_id,customer_id,order_date,amount\nO1,C1,2024-01-05,10.5\nO2,C2,2024-01-20,4\nO3,C1,2024-02-01,x\n";
+
+#[wasm_bindgen_test]
+fn load_reports_counts_with_camel_case_names() {
+    let mut ws = Workspace::new();
+    let report = ws
+        .load(Some("auto".into()), ORDERS, JsValue::UNDEFINED, None)
+        .unwrap();
+    assert_eq!(
+        get(&report, "entity").as_string().as_deref(),
+        Some("orders")
+    );
+    assert_eq!(get(&report, "rowsRead").as_f64(), Some(3.0));
+    assert_eq!(get(&report, "rowsLoaded").as_f64(), Some(2.0));
+    assert_eq!(get(&report, "rowsRejected").as_f64(), Some(1.0));
+    let rejected: js_sys::Array = get(&report, "rejected").dyn_into().unwrap();
+    assert_eq!(get(&rejected.get(0), "row").as_f64(), Some(4.0));
+    assert_eq!(
+        get(&rejected.get(0), "column").as_string().as_deref(),
+        Some("amount")
+    );
+}
+
+#[wasm_bindgen_test]
+fn monthly_revenue_is_a_plain_object() {
+    let mut ws = Workspace::new();
+    ws.load(None, ORDERS, JsValue::UNDEFINED, None).unwrap();
+    let m = ws.monthly_revenue().unwrap();
+    let rows: js_sys::Array = get(&m, "rows").dyn_into().unwrap();
+    assert_eq!(rows.length(), 1);
+    assert_eq!(
+        get(&rows.get(0), "period").as_string().as_deref(),
+        Some("2024-01")
+    );
+    assert_eq!(get(&rows.get(0), "revenue").as_f64(), Some(14.5));
+    assert_eq!(get(&rows.get(0), "orders").as_f64(), Some(2.0));
+}
+
+#[wasm_bindgen_test]
+fn errors_are_js_errors_with_a_code_and_location() {
+    let mut ws = Workspace::new();
+    let err = ws
+        .load(
+            Some("orders".into()),
+            b"a,b\n1,2\n",
+            JsValue::UNDEFINED,
+            None,
+        )
+        .unwrap_err();
+    let err: js_sys::Error = err.dyn_into().unwrap();
+    assert_eq!(String::from(err.name()), "RapportError");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("INGEST"));
+    assert_eq!(get(&err, "row").as_f64(), Some(1.0));
+    let bad_entity = ws
+        .load(Some("invoices".into()), ORDERS, JsValue::UNDEFINED, None)
+        .unwrap_err();
+    assert_eq!(
+        get(&bad_entity, "code").as_string().as_deref(),
+        Some("OPTIONS")
+    );
+    let bad_option = js_sys::JSON::parse(r#"{"fileName":"x.csv","formt":"csv"}"#).unwrap();
+    let err = ws.load(None, ORDERS, bad_option, None).unwrap_err();
+    assert!(String::from(err.dyn_into::<js_sys::Error>().unwrap().message()).contains("formt"));
+    assert!(
+        ws.monthly_revenue().is_err(),
+        "failed loads must leave nothing behind"
+    );
+}
+
+#[wasm_bindgen_test]
+fn progress_callback_can_cancel_a_load() {
+    let mut ws = Workspace::new();
+    let mut big = b"customer_id,order_date,amount\n".to_vec();
+    while big.len() < 3 << 20 {
+        big.extend_from_slice(b"C1,2024-01-01,1\n");
+    }
+    let cancel = js_sys::Function::new_with_args("p", "return false;");
+    let err = ws
+        .load(None, &big, JsValue::UNDEFINED, Some(cancel))
+        .unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("CANCELLED"));
+    let calls = js_sys::Array::new();
+    let count = js_sys::Function::new_with_args("p", "this.push(p.done); return true;");
+    let bound = count.bind0(&calls);
+    ws.load(None, &big, JsValue::UNDEFINED, Some(bound))
+        .unwrap();
+    assert!(
+        calls.length() >= 3,
+        "progress reported {} times",
+        calls.length()
+    );
+}
+
+#[wasm_bindgen_test]
+fn table_comes_back_as_arrow_ipc_stream() {
+    let mut ws = Workspace::new();
+    ws.load(None, ORDERS, JsValue::UNDEFINED, None).unwrap();
+    let bytes = ws.table("orders").unwrap();
+    // An IPC stream starts with the continuation marker 0xFFFFFFFF.
+    assert_eq!(&bytes[..4], &[0xFF, 0xFF, 0xFF, 0xFF]);
+    assert!(rapport::wasm_api::memory_bytes() >= 65_536.0);
+}

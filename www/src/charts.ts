@@ -1,0 +1,38 @@
+// Every chart of the page, drawn with Observable Plot. Views ask for "a monthly
+// orders and revenue chart", never for SVG.
+import * as Plot from "@observablehq/plot";
+import type { MonthRow } from "../../pkg/web/rapport.js";
+
+const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+function monthDate(period: string): Date {
+  const [y, m] = period.split("-").map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, 1));
+}
+
+/** Orders per month as bars and revenue per month as a line, one above the other. */
+export function monthlyOrdersRevenue(rows: MonthRow[], width: number): HTMLElement {
+  const data = rows.map((r) => ({ ...r, month: monthDate(r.period) }));
+  const common = { width, height: 220, marginLeft: 70, x: { type: "utc" as const, label: null } };
+  const orders = Plot.plot({
+    ...common,
+    y: { grid: true, label: "Orders" },
+    marks: [
+      Plot.rectY(data, { x: "month", y: "orders", interval: "month", fill: "#2f5bd3", insetLeft: 1, insetRight: 1, tip: true }),
+      Plot.ruleY([0]),
+    ],
+  });
+  const revenue = Plot.plot({
+    ...common,
+    y: { grid: true, label: "Revenue", tickFormat: (v: number) => money.format(v) },
+    marks: [
+      Plot.lineY(data, { x: "month", y: "revenue", stroke: "#c2410c", strokeWidth: 2, tip: true }),
+      Plot.dot(data, { x: "month", y: "revenue", fill: "#c2410c", r: 2 }),
+      Plot.ruleY([0]),
+    ],
+  });
+  const box = document.createElement("div");
+  box.className = "chart-stack";
+  box.append(orders, revenue);
+  return box;
+}

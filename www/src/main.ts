@@ -1,0 +1,55 @@
+// The page: starts the worker, wires the views to it, and shows progress.
+import * as Comlink from "comlink";
+import type { Progress } from "../../pkg/web/rapport.js";
+import { byId } from "./dom.js";
+import type { InputFile } from "./files.js";
+import { getState, update } from "./store.js";
+import { mountDataView } from "./views/data.js";
+import { mountOverview } from "./views/overview.js";
+import type { RapportApi } from "./worker.js";
+
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+const api = Comlink.wrap<RapportApi>(worker);
+
+function showProgress(label: string | null, fraction = 0): void {
+  byId("progress").hidden = label === null;
+  byId<HTMLProgressElement>("progress-bar").value = fraction;
+  byId("progress-label").textContent = label ?? "";
+}
+
+/** Loads files one after the other; a file that fails stops the batch with its error. */
+async function loadFiles(files: InputFile[]): Promise<void> {
+  update({ busy: true });
+  const total = files.reduce((a, f) => a + f.bytes.length, 0) || 1;
+  let before = 0;
+  try {
+    for (const f of files) {
+      const size = f.bytes.length;
+      const label = `Reading ${f.name} (${(size / 1e6).toFixed(1)} MB)…`;
+      showProgress(label, before / total);
+      const onProgress = (p: Progress) => showProgress(label, (before + (p.done / Math.max(p.total, 1)) * size) / total);
+      try {
+        const report = await api.load(f.name, Comlink.transfer(f.bytes, [f.bytes.buffer]), Comlink.proxy(onProgress));
+        update({ reports: [...getState().reports, report] });
+      } catch (e) {
+        throw new Error(`${f.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      before += size;
+    }
+    showProgress("Computing monthly revenue…", 1);
+    const tables = await api.tables();
+    if (tables.some((t) => t.entity === "orders")) update({ monthly: await api.monthlyRevenue() });
+  } finally {
+    showProgress(null);
+    update({ busy: false });
+  }
+}
+
+async function reset(): Promise<void> {
+  await api.reset();
+  update({ reports: [], monthly: null, selectedReport: null, error: null });
+}
+
+mountDataView({ loadFiles, reset });
+mountOverview();
+document.body.dataset.ready = "true";

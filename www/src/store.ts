@@ -1,0 +1,29 @@
+// The page's one small store: what is loaded and what the views show.
+import type { LoadReport, MonthlyRevenue } from "../../pkg/web/rapport.js";
+
+export interface State {
+  reports: LoadReport[];
+  monthly: MonthlyRevenue | null;
+  busy: boolean;
+  error: string | null;
+  selectedReport: number | null;
+}
+
+type Listener = (s: State) => void;
+
+const state: State = { reports: [], monthly: null, busy: false, error: null, selectedReport: null };
+const listeners: Listener[] = [];
+
+export function getState(): Readonly<State> {
+  return state;
+}
+
+export function update(patch: Partial<State>): void {
+  Object.assign(state, patch);
+  for (const l of listeners) l(state);
+}
+
+export function subscribe(l: Listener): void {
+  listeners.push(l);
+  l(state);
+}

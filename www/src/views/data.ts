@@ -1,0 +1,114 @@
+// The "Data" view: drop or pick files (or load the sample), watch them load,
+// and see per file what it was recognised as and what became of every row.
+import type { LoadReport } from "../../../pkg/web/rapport.js";
+import { download, toCsv } from "../csv.js";
+import { byId, cell, row } from "../dom.js";
+import { fetchSample, loadOrder, readLocalFiles, type InputFile } from "../files.js";
+import { getState, subscribe, update, type State } from "../store.js";
+
+export interface DataActions {
+  loadFiles(files: InputFile[]): Promise<void>;
+  reset(): Promise<void>;
+}
+
+const DELIMITER_NAMES: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
+
+export function mountDataView(actions: DataActions): void {
+  const zone = byId("dropzone");
+  const input = byId<HTMLInputElement>("file-input");
+  const sample = byId<HTMLButtonElement>("sample-button");
+  const reset = byId<HTMLButtonElement>("reset-button");
+
+  const run = async (get: () => Promise<InputFile[]>) => {
+    if (getState().busy) return;
+    update({ error: null });
+    try {
+      await actions.loadFiles(loadOrder(await get()));
+    } catch (e) {
+      update({ error: e instanceof Error ? e.message : String(e), busy: false });
+    }
+  };
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    const files = e.dataTransfer?.files;
+    if (files && files.length > 0) void run(() => readLocalFiles(files));
+  });
+  input.addEventListener("change", () => {
+    const files = input.files;
+    if (files && files.length > 0) void run(() => readLocalFiles(files));
+    input.value = "";
+  });
+  sample.addEventListener("click", () => void run(fetchSample));
+  reset.addEventListener("click", () => void actions.reset());
+  byId("rejects-download").addEventListener("click", () => {
+    const r = selected(getState());
+    if (!r) return;
+    const rows = [
+      ...r.rejected.map((x) => ["rejected row", x.row, x.column ?? "", x.value, x.reason]),
+      ...r.nulled.map((x) => ["nulled cell", x.row, x.column ?? "", x.value, x.reason]),
+    ];
+    download(`${r.file}.rejects.csv`, toCsv(["kind", "line", "column", "value", "reason"], rows));
+  });
+  subscribe(render);
+}
+
+function selected(s: State): LoadReport | undefined {
+  return s.selectedReport === null ? undefined : s.reports[s.selectedReport];
+}
+
+function render(s: State): void {
+  byId<HTMLButtonElement>("sample-button").disabled = s.busy;
+  byId<HTMLButtonElement>("reset-button").disabled = s.busy || s.reports.length === 0;
+  const err = byId("error");
+  err.hidden = s.error === null;
+  err.textContent = s.error ?? "";
+
+  const table = byId<HTMLTableElement>("files");
+  table.hidden = s.reports.length === 0;
+  const body = table.tBodies[0];
+  if (!body) return;
+  body.replaceChildren(
+    ...s.reports.map((r, i) => {
+      const details = document.createElement("td");
+      if (r.rowsRejected + r.nulled.length > 0) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "secondary";
+        b.textContent = "Show problems";
+        b.addEventListener("click", () => update({ selectedReport: i }));
+        details.append(b);
+      }
+      return row(
+        cell(r.file),
+        cell(r.entity.replace(/_/g, " ")),
+        cell(`${r.format.toUpperCase()}, ${DELIMITER_NAMES[r.dialect.delimiter] ?? r.dialect.delimiter}, ${r.encoding}`),
+        cell(r.rowsRead, "num"),
+        cell(r.rowsLoaded, "num"),
+        cell(r.rowsRejected, r.rowsRejected > 0 ? "num bad" : "num"),
+        cell(r.nulled.length, "num"),
+        details,
+      );
+    }),
+  );
+  renderRejects(selected(s));
+}
+
+function renderRejects(r: LoadReport | undefined): void {
+  const section = byId("rejects");
+  section.hidden = !r;
+  if (!r) return;
+  byId("rejects-file").textContent = r.file;
+  const items = [
+    ...r.rejected.map((x) => ({ kind: "rejected row", ...x })),
+    ...r.nulled.map((x) => ({ kind: "nulled cell", ...x })),
+  ].slice(0, 100);
+  section.querySelector("tbody")?.replaceChildren(
+    ...items.map((x) => row(cell(x.kind), cell(x.row, "num"), cell(x.column ?? "(whole row)"), cell(x.value), cell(x.reason))),
+  );
+}
