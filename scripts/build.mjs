@@ -33,7 +33,7 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== digest) {
     const out = join(root, dir, "rapport_bg.wasm");
     log(`wasm-opt -O3 ${dir}`);
     run(wasmOpt, ["-O3", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-      "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", out, "-o", out]);
+      "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--enable-simd", out, "-o", out]);
   }
   // The Node build is CommonJS inside an ESM package.
   writeFileSync(join(root, "pkg/node/package.json"), JSON.stringify({ type: "commonjs" }) + "\n");

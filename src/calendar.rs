@@ -3,7 +3,7 @@
 //! a date column carries no zone, and timestamps with an offset are converted to UTC.
 
 /// Days since 1970-01-01 of a civil date (any year, month 1–12, day 1–31).
-pub fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
+pub const fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
@@ -14,7 +14,7 @@ pub fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
 }
 
 /// The civil date `(year, month, day)` of a day number.
-pub fn civil_from_days(days: i32) -> (i32, u32, u32) {
+pub const fn civil_from_days(days: i32) -> (i32, u32, u32) {
     let z = days + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = z - era * 146_097;
@@ -23,7 +23,7 @@ pub fn civil_from_days(days: i32) -> (i32, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i32::from(month <= 2);
+    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
     (year, month, day)
 }
 
@@ -45,11 +45,7 @@ pub fn month_index(days: i32) -> i32 {
 
 /// `YYYY-MM` of a running month index.
 pub fn month_label(index: i32) -> String {
-    format!(
-        "{:04}-{:02}",
-        index.div_euclid(12),
-        index.rem_euclid(12) + 1
-    )
+    format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
 }
 
 /// `YYYY-MM-DD` of a day number.
@@ -75,30 +71,15 @@ mod tests {
             assert_eq!(days_from_civil(y, m, day), d);
         }
         assert_eq!(date_label(days_from_civil(2024, 2, 29)), "2024-02-29");
-        assert_eq!(
-            days_from_civil(2024, 3, 1) - days_from_civil(2024, 2, 28),
-            2
-        );
-        assert_eq!(
-            days_from_civil(2100, 3, 1) - days_from_civil(2100, 2, 28),
-            1
-        );
+        assert_eq!(days_from_civil(2024, 3, 1) - days_from_civil(2024, 2, 28), 2);
+        assert_eq!(days_from_civil(2100, 3, 1) - days_from_civil(2100, 2, 28), 1);
     }
 
     #[test]
     fn month_boundaries_bucket_by_calendar_month() {
-        assert_eq!(
-            month_label(month_index(days_from_civil(1997, 1, 31))),
-            "1997-01"
-        );
-        assert_eq!(
-            month_label(month_index(days_from_civil(1997, 2, 1))),
-            "1997-02"
-        );
-        assert_eq!(
-            month_label(month_index(days_from_civil(1969, 12, 31))),
-            "1969-12"
-        );
+        assert_eq!(month_label(month_index(days_from_civil(1997, 1, 31))), "1997-01");
+        assert_eq!(month_label(month_index(days_from_civil(1997, 2, 1))), "1997-02");
+        assert_eq!(month_label(month_index(days_from_civil(1969, 12, 31))), "1969-12");
         assert_eq!(days_in_month(2024, 2), 29);
         assert_eq!(days_in_month(1900, 2), 28);
     }

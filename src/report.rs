@@ -57,23 +57,14 @@ pub fn monthly_revenue(ws: &Workspace) -> Result<MonthlyRevenue> {
     let first_month = month_index(lo);
     let n_months = (month_index(hi) - first_month + 1) as usize;
     // Day → month slot, so the row loop does no calendar arithmetic.
-    let slot_of_day: Vec<u32> = (lo..=hi)
-        .map(|d| (month_index(d) - first_month) as u32)
-        .collect();
+    let slot_of_day: Vec<u32> = (lo..=hi).map(|d| (month_index(d) - first_month) as u32).collect();
     let mut revenue = vec![0.0f64; n_months];
     let mut line_orders = vec![0u64; n_months];
     let mut orders = DistinctPerSlot::new(n_months, ws.order_keys().len());
     let mut customers = DistinctPerSlot::new(n_months, ws.customer_keys().len());
     for t in &tables {
-        let (
-            Some(Column::Date(dates)),
-            Some(Column::Number(amounts)),
-            Some(Column::CustomerKey(cust)),
-        ) = (
-            t.field("order_date"),
-            t.field("amount"),
-            t.field("customer_id"),
-        )
+        let (Some(Column::Date(dates)), Some(Column::Number(amounts)), Some(Column::CustomerKey(cust))) =
+            (t.field("order_date"), t.field("amount"), t.field("customer_id"))
         else {
             continue;
         };
@@ -99,10 +90,7 @@ pub fn monthly_revenue(ws: &Workspace) -> Result<MonthlyRevenue> {
             customers: customers.count(s),
         })
         .collect();
-    Ok(MonthlyRevenue {
-        period: "month",
-        rows,
-    })
+    Ok(MonthlyRevenue { period: "month", rows })
 }
 
 use arrow_array::Array;
@@ -125,17 +113,9 @@ impl DistinctPerSlot {
         let use_bits = slots * words * 8 <= Self::MAX_BITMAP_BYTES;
         DistinctPerSlot {
             words,
-            bits: if use_bits {
-                vec![0; slots * words]
-            } else {
-                Vec::new()
-            },
+            bits: if use_bits { vec![0; slots * words] } else { Vec::new() },
             pairs: Vec::new(),
-            last: if use_bits {
-                Vec::new()
-            } else {
-                vec![u32::MAX; keys]
-            },
+            last: if use_bits { Vec::new() } else { vec![u32::MAX; keys] },
             use_bits,
             counts: vec![0; slots],
         }
@@ -189,11 +169,7 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            vec![
-                ("2024-01", 2, 22.0, 2),
-                ("2024-02", 0, 0.0, 0),
-                ("2024-03", 2, 15.0, 1)
-            ]
+            vec![("2024-01", 2, 22.0, 2), ("2024-02", 0, 0.0, 0), ("2024-03", 2, 15.0, 1)]
         );
     }
 

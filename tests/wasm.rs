@@ -14,27 +14,20 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap()
 }
 
-const ORDERS: &[u8] = b"order_id,customer_id,order_date,amount\nO1,C1,2024-01-05,10.5\nO2,C2,2024-01-20,4\nO3,C1,2024-02-01,x\n";
+const ORDERS: &[u8] =
+    b"order_id,customer_id,order_date,amount\nO1,C1,2024-01-05,10.5\nO2,C2,2024-01-20,4\nO3,C1,2024-02-01,x\n";
 
 #[wasm_bindgen_test]
 fn load_reports_counts_with_camel_case_names() {
     let mut ws = Workspace::new();
-    let report = ws
-        .load(Some("auto".into()), ORDERS, JsValue::UNDEFINED, None)
-        .unwrap();
-    assert_eq!(
-        get(&report, "entity").as_string().as_deref(),
-        Some("orders")
-    );
+    let report = ws.load(Some("auto".into()), ORDERS, JsValue::UNDEFINED, None).unwrap();
+    assert_eq!(get(&report, "entity").as_string().as_deref(), Some("orders"));
     assert_eq!(get(&report, "rowsRead").as_f64(), Some(3.0));
     assert_eq!(get(&report, "rowsLoaded").as_f64(), Some(2.0));
     assert_eq!(get(&report, "rowsRejected").as_f64(), Some(1.0));
     let rejected: js_sys::Array = get(&report, "rejected").dyn_into().unwrap();
     assert_eq!(get(&rejected.get(0), "row").as_f64(), Some(4.0));
-    assert_eq!(
-        get(&rejected.get(0), "column").as_string().as_deref(),
-        Some("amount")
-    );
+    assert_eq!(get(&rejected.get(0), "column").as_string().as_deref(), Some("amount"));
 }
 
 #[wasm_bindgen_test]
@@ -44,10 +37,7 @@ fn monthly_revenue_is_a_plain_object() {
     let m = ws.monthly_revenue().unwrap();
     let rows: js_sys::Array = get(&m, "rows").dyn_into().unwrap();
     assert_eq!(rows.length(), 1);
-    assert_eq!(
-        get(&rows.get(0), "period").as_string().as_deref(),
-        Some("2024-01")
-    );
+    assert_eq!(get(&rows.get(0), "period").as_string().as_deref(), Some("2024-01"));
     assert_eq!(get(&rows.get(0), "revenue").as_f64(), Some(14.5));
     assert_eq!(get(&rows.get(0), "orders").as_f64(), Some(2.0));
 }
@@ -56,12 +46,7 @@ fn monthly_revenue_is_a_plain_object() {
 fn errors_are_js_errors_with_a_code_and_location() {
     let mut ws = Workspace::new();
     let err = ws
-        .load(
-            Some("orders".into()),
-            b"a,b\n1,2\n",
-            JsValue::UNDEFINED,
-            None,
-        )
+        .load(Some("orders".into()), b"a,b\n1,2\n", JsValue::UNDEFINED, None)
         .unwrap_err();
     let err: js_sys::Error = err.dyn_into().unwrap();
     assert_eq!(String::from(err.name()), "RapportError");
@@ -70,17 +55,11 @@ fn errors_are_js_errors_with_a_code_and_location() {
     let bad_entity = ws
         .load(Some("invoices".into()), ORDERS, JsValue::UNDEFINED, None)
         .unwrap_err();
-    assert_eq!(
-        get(&bad_entity, "code").as_string().as_deref(),
-        Some("OPTIONS")
-    );
+    assert_eq!(get(&bad_entity, "code").as_string().as_deref(), Some("OPTIONS"));
     let bad_option = js_sys::JSON::parse(r#"{"fileName":"x.csv","formt":"csv"}"#).unwrap();
     let err = ws.load(None, ORDERS, bad_option, None).unwrap_err();
     assert!(String::from(err.dyn_into::<js_sys::Error>().unwrap().message()).contains("formt"));
-    assert!(
-        ws.monthly_revenue().is_err(),
-        "failed loads must leave nothing behind"
-    );
+    assert!(ws.monthly_revenue().is_err(), "failed loads must leave nothing behind");
 }
 
 #[wasm_bindgen_test]
@@ -91,20 +70,13 @@ fn progress_callback_can_cancel_a_load() {
         big.extend_from_slice(b"C1,2024-01-01,1\n");
     }
     let cancel = js_sys::Function::new_with_args("p", "return false;");
-    let err = ws
-        .load(None, &big, JsValue::UNDEFINED, Some(cancel))
-        .unwrap_err();
+    let err = ws.load(None, &big, JsValue::UNDEFINED, Some(cancel)).unwrap_err();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("CANCELLED"));
     let calls = js_sys::Array::new();
     let count = js_sys::Function::new_with_args("p", "this.push(p.done); return true;");
     let bound = count.bind0(&calls);
-    ws.load(None, &big, JsValue::UNDEFINED, Some(bound))
-        .unwrap();
-    assert!(
-        calls.length() >= 3,
-        "progress reported {} times",
-        calls.length()
-    );
+    ws.load(None, &big, JsValue::UNDEFINED, Some(bound)).unwrap();
+    assert!(calls.length() >= 3, "progress reported {} times", calls.length());
 }
 
 #[wasm_bindgen_test]

@@ -168,10 +168,8 @@ fn snake_case_keys(v: Value) -> Value {
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let v = serde_json::to_value(value)
-        .map_err(|e| Error::MissingData(format!("cannot print result: {e}")))?;
-    let text = serde_json::to_string_pretty(&snake_case_keys(v))
-        .map_err(|e| Error::MissingData(e.to_string()))?;
+    let v = serde_json::to_value(value).map_err(|e| Error::MissingData(format!("cannot print result: {e}")))?;
+    let text = serde_json::to_string_pretty(&snake_case_keys(v)).map_err(|e| Error::MissingData(e.to_string()))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;
     Ok(())
@@ -213,11 +211,7 @@ fn run(cli: Cli) -> Result<()> {
                     let mut out = std::io::stdout().lock();
                     writeln!(out, "period,orders,revenue,customers")?;
                     for r in &monthly.rows {
-                        writeln!(
-                            out,
-                            "{},{},{},{}",
-                            r.period, r.orders, r.revenue, r.customers
-                        )?;
+                        writeln!(out, "{},{},{},{}", r.period, r.orders, r.revenue, r.customers)?;
                     }
                     Ok(())
                 }

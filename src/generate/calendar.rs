@@ -13,36 +13,7 @@ pub(crate) const HISTORY_START: Day = days_from_civil(2023, 7, 1);
 /// Last day of the generated history (2026-06-30).
 pub(crate) const HISTORY_END: Day = days_from_civil(2026, 6, 30);
 
-/// Day number of a civil date (month 1–12, day 1–31).
-pub(crate) const fn days_from_civil(year: i32, month: u32, day: u32) -> Day {
-    // Count years from March so the leap day is the last day of the year.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let year_of_era = (y - era * 400) as u32;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era as i32 - 719_468
-}
-
-/// Civil date `(year, month, day)` of a day number.
-pub(crate) const fn civil_from_days(days: Day) -> (i32, u32, u32) {
-    let z = days + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let day_of_era = (z - era * 146_097) as u32;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era as i32 + era * 400 + if month <= 2 { 1 } else { 0 };
-    (year, month, day)
-}
+pub(crate) use crate::calendar::{civil_from_days, days_from_civil};
 
 /// Month of a day, 1–12.
 pub(crate) fn month_of(day: Day) -> u32 {
@@ -63,9 +34,8 @@ pub(crate) fn weekday(day: Day) -> u32 {
 
 /// Relative shopping intensity per calendar month (January first); November and
 /// December carry the Black Friday and Christmas peaks.
-pub(crate) const MONTH_SEASONALITY: [f64; 12] = [
-    0.82, 0.78, 0.90, 0.94, 0.98, 0.95, 0.90, 0.90, 0.98, 1.04, 1.50, 1.62,
-];
+pub(crate) const MONTH_SEASONALITY: [f64; 12] =
+    [0.82, 0.78, 0.90, 0.94, 0.98, 0.95, 0.90, 0.90, 0.98, 1.04, 1.50, 1.62];
 /// The largest value of [`MONTH_SEASONALITY`] times the largest weekday factor.
 pub(crate) const MAX_SEASONALITY: f64 = 1.62 * 1.15;
 /// Relative shopping intensity per weekday (Monday first).
@@ -150,14 +120,8 @@ mod tests {
         }
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
-        assert_eq!(
-            days_from_civil(2000, 3, 1) - days_from_civil(2000, 2, 28),
-            2
-        );
-        assert_eq!(
-            days_from_civil(1900, 3, 1) - days_from_civil(1900, 2, 28),
-            1
-        );
+        assert_eq!(days_from_civil(2000, 3, 1) - days_from_civil(2000, 2, 28), 2);
+        assert_eq!(days_from_civil(1900, 3, 1) - days_from_civil(1900, 2, 28), 1);
     }
 
     #[test]
@@ -171,14 +135,9 @@ mod tests {
     #[test]
     fn timestamps_and_weekdays_are_formatted_as_utc() {
         let mut text = Vec::new();
-        push_timestamp(
-            &mut text,
-            at(days_from_civil(2024, 11, 29), 9 * 3600 + 5 * 60 + 7),
-        );
+        push_timestamp(&mut text, at(days_from_civil(2024, 11, 29), 9 * 3600 + 5 * 60 + 7));
         assert_eq!(text, b"2024-11-29T09:05:07Z");
         assert_eq!(weekday(days_from_civil(2024, 11, 29)), 4); // a Friday
-        assert!(
-            seasonality(days_from_civil(2025, 12, 6)) > seasonality(days_from_civil(2025, 2, 3))
-        );
+        assert!(seasonality(days_from_civil(2025, 12, 6)) > seasonality(days_from_civil(2025, 2, 3)));
     }
 }

@@ -15,8 +15,7 @@ use super::people::Plan;
 use super::rng::{self, sub_rng, GenRng, Stream};
 
 /// Header of `campaigns.csv`.
-pub(crate) const CAMPAIGNS_HEADER: [&str; 5] =
-    ["campaign_id", "name", "channel", "sent_at", "cost"];
+pub(crate) const CAMPAIGNS_HEADER: [&str; 5] = ["campaign_id", "name", "channel", "sent_at", "cost"];
 /// Header of `campaign_events.csv`.
 pub(crate) const EVENTS_HEADER: [&str; 8] = [
     "campaign_id",
@@ -31,8 +30,7 @@ pub(crate) const EVENTS_HEADER: [&str; 8] = [
 /// Header of `consents.csv`.
 pub(crate) const CONSENTS_HEADER: [&str; 4] = ["customer_id", "channel", "status", "updated_at"];
 /// Header of `truth/campaign_uplift.csv`.
-pub(crate) const UPLIFT_HEADER: [&str; 4] =
-    ["campaign_id", "true_uplift", "target_size", "control_size"];
+pub(crate) const UPLIFT_HEADER: [&str; 4] = ["campaign_id", "true_uplift", "target_size", "control_size"];
 
 const CONSENT_CHANNELS: [&str; 4] = ["email", "sms", "post", "phone"];
 const EMAIL: usize = 0;
@@ -166,8 +164,7 @@ impl Campaigns {
         let open_rate = rng::beta(rng, 2.0, 5.0);
         let click_rate = rng::beta(rng, 2.0, 9.0);
         let responsiveness = rng::gamma(rng, 4.0, 0.25);
-        let propensity =
-            rng::gamma(rng, 3.0, 1.0 / 3.0) * if purchases.params.buyer { 1.5 } else { 0.6 };
+        let propensity = rng::gamma(rng, 3.0, 1.0 / 3.0) * if purchases.params.buyer { 1.5 } else { 0.6 };
         let bad_address = [rng::chance(rng, 0.015), rng::chance(rng, 0.02)];
         // The tool stops sending to an address after it bounced hard.
         let mut suppressed = [false, false];
@@ -200,11 +197,7 @@ impl Campaigns {
             };
             let p_control = (spec.base_rate * propensity).min(0.5);
             let variant_factor = if spec.ab_test { 1.2 } else { 1.0 }; // mean of A (1.0) and B (1.4)
-            let delivery = if bad_address[channel] {
-                0.0
-            } else {
-                1.0 - SOFT_BOUNCE
-            };
+            let delivery = if bad_address[channel] { 0.0 } else { 1.0 - SOFT_BOUNCE };
             // The effect of being assigned to the target, averaged over variants and delivery.
             tally.effect_sum += delivery * campaign.uplift * responsiveness * variant_factor;
             let channel_name = CONSENT_CHANNELS[channel];
@@ -227,21 +220,11 @@ impl Campaigns {
             tally.sent += 1;
             row.write(events, "sent", sent_at, None)?;
             let bounced = if bad_address[channel] {
-                row.write(
-                    events,
-                    "bounced_hard",
-                    sent_at + rng::int_between(rng, 2, 30),
-                    None,
-                )?;
+                row.write(events, "bounced_hard", sent_at + rng::int_between(rng, 2, 30), None)?;
                 suppressed[channel] = true;
                 true
             } else if rng::chance(rng, SOFT_BOUNCE) {
-                row.write(
-                    events,
-                    "bounced_soft",
-                    sent_at + rng::int_between(rng, 2, 600),
-                    None,
-                )?;
+                row.write(events, "bounced_soft", sent_at + rng::int_between(rng, 2, 600), None)?;
                 true
             } else {
                 false
@@ -282,16 +265,7 @@ impl Campaigns {
             let complains = channel == EMAIL && rng::chance(rng, 0.0006);
             if complains || rng::chance(rng, if channel == EMAIL { 0.004 } else { 0.006 }) {
                 let at = last + rng::int_between(rng, 20, 2 * 3600);
-                row.write(
-                    events,
-                    if complains {
-                        "complained"
-                    } else {
-                        "unsubscribed"
-                    },
-                    at,
-                    None,
-                )?;
+                row.write(events, if complains { "complained" } else { "unsubscribed" }, at, None)?;
                 withdraw(&mut history, channel, at);
             }
         }
@@ -299,11 +273,7 @@ impl Campaigns {
         for consent in &history {
             consents.id("E", contact_id, 6);
             consents.text(CONSENT_CHANNELS[consent.channel]);
-            consents.text(if consent.granted {
-                "granted"
-            } else {
-                "withdrawn"
-            });
+            consents.text(if consent.granted { "granted" } else { "withdrawn" });
             consents.timestamp(consent.at);
             consents.end_row()?;
         }
@@ -313,18 +283,12 @@ impl Campaigns {
     /// Writes `campaigns.csv` (costs from the messages actually sent).
     pub(crate) fn write_campaigns(&self, file: &mut CsvFile) -> std::io::Result<()> {
         for (index, (campaign, tally)) in self.campaigns.iter().zip(&self.tallies).enumerate() {
-            let per_message_cents = if campaign.spec.channel == SMS {
-                6.0
-            } else {
-                0.2
-            };
+            let per_message_cents = if campaign.spec.channel == SMS { 6.0 } else { 0.2 };
             file.id("CMP", index as u64 + 1, 2);
             file.text(campaign.spec.name);
             file.text(CONSENT_CHANNELS[campaign.spec.channel]);
             file.timestamp(campaign.sent_at);
-            file.cents(
-                campaign.fixed_cost_cents + (per_message_cents * tally.sent as f64).round() as i64,
-            );
+            file.cents(campaign.fixed_cost_cents + (per_message_cents * tally.sent as f64).round() as i64);
             file.end_row()?;
         }
         Ok(())
@@ -440,16 +404,11 @@ fn consent_history(created: Instant, has_mobile: bool, rng: &mut GenRng) -> Vec<
             }
             continue;
         }
-        let mut at = created
-            + (rng::exponential(rng, delay.max(0.01)) * 86_400.0) as i64
-            + rng::int_between(rng, 0, 59);
+        let mut at =
+            created + (rng::exponential(rng, delay.max(0.01)) * 86_400.0) as i64 + rng::int_between(rng, 0, 59);
         let mut granted = true;
         while at <= end && history.len() < 40 {
-            history.push(Consent {
-                channel,
-                granted,
-                at,
-            });
+            history.push(Consent { channel, granted, at });
             at += if granted {
                 (rng::exponential(rng, 365.0 / hazard) * 86_400.0) as i64
             } else if rng::chance(rng, 0.25) {
@@ -533,17 +492,7 @@ mod tests {
     fn twelve_campaigns_one_without_effect() {
         let campaigns = Campaigns::new(1);
         assert_eq!(campaigns.campaigns.len(), 12);
-        assert_eq!(
-            campaigns
-                .campaigns
-                .iter()
-                .filter(|c| c.uplift == 0.0)
-                .count(),
-            1
-        );
-        assert!(campaigns
-            .campaigns
-            .windows(2)
-            .all(|w| w[0].sent_at < w[1].sent_at));
+        assert_eq!(campaigns.campaigns.iter().filter(|c| c.uplift == 0.0).count(), 1);
+        assert!(campaigns.campaigns.windows(2).all(|w| w[0].sent_at < w[1].sent_at));
     }
 }

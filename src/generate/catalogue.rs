@@ -110,8 +110,7 @@ impl Catalogue {
             shuffle(&mut ranks, rng);
             let mut members = Vec::with_capacity(PRODUCTS_PER_CATEGORY);
             for rank in ranks {
-                let euros =
-                    rng::log_normal(rng, spec.median_price, spec.price_spread).clamp(1.0, 2_500.0);
+                let euros = rng::log_normal(rng, spec.median_price, spec.price_spread).clamp(1.0, 2_500.0);
                 let price_cents = charm_price(euros, rng);
                 let cost_share = (spec.cost_ratio * rng::uniform(rng, 0.85, 1.15)).min(0.95);
                 members.push(products.len() as u16);
@@ -150,11 +149,7 @@ fn charm_price(euros: f64, rng: &mut GenRng) -> i64 {
         return (whole * 100 + ending).max(99);
     }
     let whole = euros.round() as i64;
-    let whole = if whole >= 100 {
-        (whole / 10) * 10 + 9
-    } else {
-        whole
-    };
+    let whole = if whole >= 100 { (whole / 10) * 10 + 9 } else { whole };
     if rng::chance(rng, 0.2) {
         whole * 100
     } else {
@@ -167,19 +162,12 @@ fn charm_price(euros: f64, rng: &mut GenRng) -> i64 {
 fn link_partners(products: &mut [Product], by_category: &[Vec<u16>], rng: &mut GenRng) {
     for index in 0..products.len() {
         let spec = &CATEGORIES[products[index].category];
-        let sources = [
-            spec.complements[0],
-            spec.complements[1],
-            products[index].category,
-        ];
+        let sources = [spec.complements[0], spec.complements[1], products[index].category];
         for (slot, &category) in sources.iter().enumerate() {
             let count = if slot == 2 { 1 } else { 2 };
             for _ in 0..count {
                 let members = &by_category[category];
-                let weights: Vec<f64> = members
-                    .iter()
-                    .map(|&m| products[usize::from(m)].popularity)
-                    .collect();
+                let weights: Vec<f64> = members.iter().map(|&m| products[usize::from(m)].popularity).collect();
                 let partner = members[rng::weighted(rng, &weights)];
                 if usize::from(partner) == index {
                     continue;
@@ -205,11 +193,7 @@ fn build_stores(rng: &mut GenRng) -> (Vec<Store>, Vec<Vec<u16>>) {
             let mut reps = Vec::new();
             let count = rng::int_between(rng, 2, 4);
             while (reps.len() as i64) < count {
-                let first = if rng::chance(rng, 0.5) {
-                    loc.female
-                } else {
-                    loc.male
-                };
+                let first = if rng::chance(rng, 0.5) { loc.female } else { loc.male };
                 let rep = format!(
                     "{} {}",
                     locale::native(rng::pick_str(rng, first)),
@@ -250,10 +234,7 @@ mod tests {
             assert!(!p.partners.is_empty());
         }
         let grocery = CATEGORIES.iter().position(|c| c.name == "grocery").unwrap();
-        let electronics = CATEGORIES
-            .iter()
-            .position(|c| c.name == "electronics")
-            .unwrap();
+        let electronics = CATEGORIES.iter().position(|c| c.name == "electronics").unwrap();
         let mean = |c: usize| {
             let ids = &catalogue.by_category[c];
             ids.iter()

@@ -21,12 +21,7 @@ pub(crate) struct CsvFile {
 
 impl CsvFile {
     /// Opens `name` through `open` and writes the header row.
-    pub(crate) fn create(
-        open: &mut Opener<'_>,
-        name: &str,
-        delimiter: u8,
-        header: &[&str],
-    ) -> io::Result<Self> {
+    pub(crate) fn create(open: &mut Opener<'_>, name: &str, delimiter: u8, header: &[&str]) -> io::Result<Self> {
         let out = BufWriter::with_capacity(1 << 18, open(name)?);
         let mut file = CsvFile {
             name: name.to_string(),
@@ -110,8 +105,7 @@ impl CsvFile {
     /// A number with a fixed count of decimals.
     pub(crate) fn decimal(&mut self, value: f64, decimals: usize) {
         self.separate();
-        self.row
-            .extend_from_slice(format!("{value:.decimals$}").as_bytes());
+        self.row.extend_from_slice(format!("{value:.decimals$}").as_bytes());
     }
 
     /// A `YYYY-MM-DD` date.
@@ -224,8 +218,7 @@ mod tests {
     fn fields_with_delimiter_quote_or_newline_are_quoted_and_others_are_not() {
         let sink = Shared::default();
         let handle = sink.clone();
-        let mut open =
-            move |_: &str| -> io::Result<Box<dyn Write>> { Ok(Box::new(handle.clone())) };
+        let mut open = move |_: &str| -> io::Result<Box<dyn Write>> { Ok(Box::new(handle.clone())) };
         let mut file = CsvFile::create(&mut open, "x.csv", b';', &["a", "b"]).unwrap();
         file.text("plain, with comma");
         file.text("semi;colon");

@@ -257,18 +257,12 @@ mod tests {
             se.format_phone("701234567", PhoneStyle::International),
             "+46 70 123 45 67"
         );
-        assert_eq!(
-            se.format_phone("701234567", PhoneStyle::National),
-            "0701234567"
-        );
+        assert_eq!(se.format_phone("701234567", PhoneStyle::National), "0701234567");
         assert_eq!(
             se.format_phone("701234567", PhoneStyle::NationalPunctuated),
             "(070) 123-4567"
         );
-        assert_eq!(
-            se.format_phone("701234567", PhoneStyle::E164),
-            "+46701234567"
-        );
+        assert_eq!(se.format_phone("701234567", PhoneStyle::E164), "+46701234567");
     }
 
     #[test]
@@ -277,15 +271,9 @@ mod tests {
         let se = locale("SE").postal_code(0, &mut rng);
         assert!(se.len() == 6 && se.as_bytes()[3] == b' ', "{se}");
         let nl = locale("NL").postal_code(0, &mut rng);
-        assert!(
-            nl.len() == 7 && nl[5..].chars().all(|c| c.is_ascii_uppercase()),
-            "{nl}"
-        );
+        assert!(nl.len() == 7 && nl[5..].chars().all(|c| c.is_ascii_uppercase()), "{nl}");
         let de = locale("DE").postal_code(0, &mut rng);
-        assert!(
-            de.len() == 5 && de.chars().all(|c| c.is_ascii_digit()),
-            "{de}"
-        );
+        assert!(de.len() == 5 && de.chars().all(|c| c.is_ascii_digit()), "{de}");
     }
 
     #[test]
@@ -299,12 +287,7 @@ mod tests {
             );
             assert!(!l.cities.is_empty() && !l.streets.is_empty() && !l.email_domains.is_empty());
             assert!(!l.companies.is_empty());
-            assert_eq!(
-                l.phone.groups.iter().sum::<usize>(),
-                l.phone.length,
-                "{}",
-                l.code
-            );
+            assert_eq!(l.phone.groups.iter().sum::<usize>(), l.phone.length, "{}", l.code);
             assert!(l.phone.prefixes.iter().all(|p| p.len() < l.phone.length));
             total += l.weight;
         }

@@ -183,8 +183,7 @@ pub(crate) fn simulate(seed: u64, plan: &Plan, catalogue: &Catalogue) -> Purchas
     // (and, being memoryless, next buys after an exponential wait) or gone.
     let mut t = if signup < HISTORY_START {
         if rng::chance(rng, 0.3) {
-            params.churned_at =
-                Some(rng::int_between(rng, i64::from(signup), i64::from(HISTORY_START) - 1) as Day);
+            params.churned_at = Some(rng::int_between(rng, i64::from(signup), i64::from(HISTORY_START) - 1) as Day);
             return Purchases {
                 params,
                 orders: Vec::new(),
@@ -248,18 +247,9 @@ impl<'a> Shopper<'a> {
         let payment_method = if plan.company {
             ["invoice", "card", "paypal"][rng::weighted(rng, &[0.75, 0.2, 0.05])]
         } else {
-            let klarna = if matches!(code, "SE" | "DE" | "NL") {
-                0.22
-            } else {
-                0.06
-            };
-            let invoice = if matches!(code, "DE" | "SE" | "NL") {
-                0.16
-            } else {
-                0.07
-            };
-            ["card", "paypal", "klarna", "invoice"]
-                [rng::weighted(rng, &[0.55, 0.2, klarna, invoice])]
+            let klarna = if matches!(code, "SE" | "DE" | "NL") { 0.22 } else { 0.06 };
+            let invoice = if matches!(code, "DE" | "SE" | "NL") { 0.16 } else { 0.07 };
+            ["card", "paypal", "klarna", "invoice"][rng::weighted(rng, &[0.55, 0.2, klarna, invoice])]
         };
         Shopper {
             catalogue,
@@ -275,8 +265,7 @@ impl<'a> Shopper<'a> {
     }
 
     fn order(&mut self, date: Day, account: Account, spend_scale: f64, rng: &mut GenRng) -> Order {
-        let channel =
-            [Channel::Web, Channel::Store, Channel::App][rng::weighted(rng, &self.channel_weights)];
+        let channel = [Channel::Web, Channel::Store, Channel::App][rng::weighted(rng, &self.channel_weights)];
         let (store, rep) = match (channel, self.home_store) {
             (Channel::Store, Some(store)) => {
                 let reps = self.catalogue.stores[usize::from(store)].reps.len();
@@ -434,9 +423,7 @@ impl<'a> Shopper<'a> {
         };
         // The export is a snapshot at the end of the history.
         let (status, paid) = match planned {
-            Some(paid) if paid <= HISTORY_END => {
-                (if paid > due { "late" } else { "paid" }, Some(paid))
-            }
+            Some(paid) if paid <= HISTORY_END => (if paid > due { "late" } else { "paid" }, Some(paid)),
             _ if HISTORY_END > due + 90 => ("defaulted", None),
             _ if HISTORY_END > due => ("late", None),
             _ => ("open", None),
@@ -472,11 +459,7 @@ pub(crate) fn write_order(
             file.cents(line.cost_cents);
             file.text("EUR");
             file.text(order.channel.as_str());
-            file.text(if line.returned {
-                "returned"
-            } else {
-                "completed"
-            });
+            file.text(if line.returned { "returned" } else { "completed" });
             file.text(region);
             let store = order.store.map(|s| &catalogue.stores[usize::from(s)]);
             file.opt_text(store.map(|s| s.name));

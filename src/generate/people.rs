@@ -93,8 +93,7 @@ impl Plan {
             (false, true) => 0.10,
             (false, false) => 1.0,
         };
-        let in_support =
-            rng::chance(&mut rng, support_rate) || hostile & hostile::SEMICOLON_NAME != 0;
+        let in_support = rng::chance(&mut rng, support_rate) || hostile & hostile::SEMICOLON_NAME != 0;
 
         let shop = in_shop.then(|| draw_signup(&mut rng));
         let shop_duplicate = match shop {
@@ -108,11 +107,7 @@ impl Plan {
             let day = match shop {
                 Some(signup) if rng::chance(&mut rng, 0.7) => signup,
                 Some(signup) => later_day(&mut rng, signup),
-                None => rng::int_between(
-                    &mut rng,
-                    i64::from(EARLIEST_SIGNUP) + 366,
-                    i64::from(HISTORY_END),
-                ) as Day,
+                None => rng::int_between(&mut rng, i64::from(EARLIEST_SIGNUP) + 366, i64::from(HISTORY_END)) as Day,
             };
             calendar::at(day, daytime_seconds(&mut rng))
         });
@@ -151,11 +146,7 @@ impl Plan {
 /// A shop signup: a fifth before the history window, the rest growing through it.
 fn draw_signup(rng: &mut GenRng) -> Day {
     if rng::chance(rng, 0.22) {
-        return rng::int_between(
-            rng,
-            i64::from(EARLIEST_SIGNUP),
-            i64::from(HISTORY_START) - 1,
-        ) as Day;
+        return rng::int_between(rng, i64::from(EARLIEST_SIGNUP), i64::from(HISTORY_START) - 1) as Day;
     }
     let span = f64::from(HISTORY_END - HISTORY_START);
     HISTORY_START + (span * rng::uniform(rng, 0.0, 1.0).powf(0.85)) as Day
@@ -179,8 +170,8 @@ fn delay(rng: &mut GenRng) -> u64 {
 /// A time of day in seconds, busier in the evening.
 pub(crate) fn daytime_seconds(rng: &mut GenRng) -> i64 {
     const HOURS: [f64; 24] = [
-        0.3, 0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 1.6, 2.0, 2.2, 2.3, 2.4, 2.2, 2.1, 2.0, 2.0, 2.2,
-        2.6, 3.0, 3.2, 2.8, 1.8, 0.8,
+        0.3, 0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 1.6, 2.0, 2.2, 2.3, 2.4, 2.2, 2.1, 2.0, 2.0, 2.2, 2.6, 3.0, 3.2, 2.8,
+        1.8, 0.8,
     ];
     let hour = rng::weighted(rng, &HOURS) as i64;
     hour * 3600 + rng::int_between(rng, 0, 3599)
@@ -273,8 +264,7 @@ const BUSINESS_JOBS: &[&str] = &[
 ];
 
 /// The shop's acquisition channels and their shares.
-pub(crate) const ACQUISITION_CHANNELS: [&str; 6] =
-    ["web", "store", "referral", "social", "email", "paid_search"];
+pub(crate) const ACQUISITION_CHANNELS: [&str; 6] = ["web", "store", "referral", "social", "email", "paid_search"];
 const ACQUISITION_WEIGHTS: [f64; 6] = [0.32, 0.20, 0.10, 0.14, 0.08, 0.16];
 
 impl Profile {
@@ -282,10 +272,7 @@ impl Profile {
     /// person's `Profile` stream, which then goes on to vary their records).
     pub(crate) fn draw(plan: &Plan, rng: &mut GenRng) -> Profile {
         let loc = plan.locale();
-        let first = Name::from_pair(rng::pick_str(
-            rng,
-            if plan.female { loc.female } else { loc.male },
-        ));
+        let first = Name::from_pair(rng::pick_str(rng, if plan.female { loc.female } else { loc.male }));
         let mut last = Name::from_pair(rng::pick_str(rng, loc.surnames));
         if let (true, Some(suffix)) = (plan.female, loc.female_surname_suffix) {
             last.native.push_str(locale::native(suffix));
@@ -336,19 +323,17 @@ impl Profile {
         } else {
             [0.3, 0.52, 0.14, 0.04]
         };
-        let marital =
-            ["single", "married", "divorced", "widowed"][rng::weighted(rng, &married_weights)];
+        let marital = ["single", "married", "divorced", "widowed"][rng::weighted(rng, &married_weights)];
         let anniversary = if marital == "married" && rng::chance(rng, 0.55) {
             let earliest = birth_day + (22.0 * 365.25) as Day;
             let latest = HISTORY_END - 365;
-            (earliest < latest)
-                .then(|| rng::int_between(rng, i64::from(earliest), i64::from(latest)) as Day)
+            (earliest < latest).then(|| rng::int_between(rng, i64::from(earliest), i64::from(latest)) as Day)
         } else {
             None
         };
         let marital = (!rng::chance(rng, 0.35)).then_some(marital);
-        let acquisition = (!rng::chance(rng, 0.02))
-            .then(|| ACQUISITION_CHANNELS[rng::weighted(rng, &ACQUISITION_WEIGHTS)]);
+        let acquisition =
+            (!rng::chance(rng, 0.02)).then(|| ACQUISITION_CHANNELS[rng::weighted(rng, &ACQUISITION_WEIGHTS)]);
         Profile {
             first,
             last,
@@ -387,9 +372,7 @@ mod tests {
     fn each_hostile_kind_is_planted_on_exactly_one_person() {
         for people in [1u64, 5, 12, 5_000] {
             for kind in hostile::ALL {
-                let carriers = (0..people)
-                    .filter(|&p| hostile_kinds(p, people) & kind != 0)
-                    .count();
+                let carriers = (0..people).filter(|&p| hostile_kinds(p, people) & kind != 0).count();
                 assert_eq!(carriers, 1, "kind {kind} among {people} people");
             }
         }
@@ -405,9 +388,7 @@ mod tests {
         assert!((0.87..0.93).contains(&shop), "shop {shop}");
         assert!((0.55..0.65).contains(&email), "email {email}");
         assert!((0.21..0.29).contains(&support), "support {support}");
-        assert!(plans
-            .iter()
-            .all(|p| p.shop.is_some() || p.email.is_some() || p.support));
+        assert!(plans.iter().all(|p| p.shop.is_some() || p.email.is_some() || p.support));
         for p in &plans {
             if let (Some(signup), Some(dup)) = (p.shop, p.shop_duplicate) {
                 assert!(dup.created >= signup && dup.created <= HISTORY_END);
@@ -423,11 +404,7 @@ mod tests {
             .find(|p| p.locale().code == "RU" && p.female)
             .unwrap();
         let profile = Profile::draw(&plan, &mut sub_rng(5, Stream::Profile, plan.person));
-        assert!(
-            profile.last.native.ends_with('а'),
-            "{}",
-            profile.last.native
-        );
+        assert!(profile.last.native.ends_with('а'), "{}", profile.last.native);
         assert!(profile.last.latin.ends_with('a'), "{}", profile.last.latin);
     }
 }

@@ -136,17 +136,9 @@ fn email(profile: &Profile, system: System, rng: &mut GenRng) -> Option<String> 
         1 => format!("{local}@{domain}").to_uppercase(),
         2 => format!("{local}+{tag}@{domain}"),
         3 => {
-            let other = [
-                "mail.example",
-                "proton.example",
-                "outlook.example",
-                "icloud.example",
-            ];
+            let other = ["mail.example", "proton.example", "outlook.example", "icloud.example"];
             let pick = rng::pick(rng, &other);
-            format!(
-                "{local}@{}",
-                if pick == domain { "post.example" } else { pick }
-            )
+            format!("{local}@{}", if pick == domain { "post.example" } else { pick })
         }
         4 => match &profile.work_domain {
             Some(work) => {
@@ -224,12 +216,7 @@ pub(crate) struct ShopRow {
 
 impl ShopRow {
     /// The person's main shop record (`duplicate` None) or their second account.
-    pub(crate) fn draw(
-        plan: &Plan,
-        profile: &Profile,
-        duplicate: Option<&Duplicate>,
-        rng: &mut GenRng,
-    ) -> ShopRow {
+    pub(crate) fn draw(plan: &Plan, profile: &Profile, duplicate: Option<&Duplicate>, rng: &mut GenRng) -> ShopRow {
         let loc = plan.locale();
         let system = if duplicate.is_some() {
             System::ShopDuplicate
@@ -355,12 +342,7 @@ pub(crate) struct EmailRow {
 
 impl EmailRow {
     /// The person's e-mail tool contact, created at `created`.
-    pub(crate) fn draw(
-        plan: &Plan,
-        profile: &Profile,
-        created: Instant,
-        rng: &mut GenRng,
-    ) -> EmailRow {
+    pub(crate) fn draw(plan: &Plan, profile: &Profile, created: Instant, rng: &mut GenRng) -> EmailRow {
         let loc = plan.locale();
         let (first, mut last) = names(profile, loc, System::Email, rng);
         if plan.hostile & hostile::COMMA_QUOTE_NAME != 0 {

@@ -39,8 +39,7 @@ pub(crate) enum Stream {
 
 /// The random stream of `stream` for entity `index` under `seed`.
 pub(crate) fn sub_rng(seed: u64, stream: Stream, index: u64) -> GenRng {
-    let key =
-        splitmix(splitmix(seed ^ (stream as u64).wrapping_mul(0xA24B_AED4_963E_E407)) ^ index);
+    let key = splitmix(splitmix(seed ^ (stream as u64).wrapping_mul(0xA24B_AED4_963E_E407)) ^ index);
     GenRng::seed_from_u64(key)
 }
 
@@ -174,10 +173,7 @@ mod tests {
     fn poisson_and_gamma_have_the_asked_means() {
         let mut rng = sub_rng(3, Stream::Plan, 0);
         let n = 20_000;
-        let p: f64 = (0..n)
-            .map(|_| f64::from(poisson(&mut rng, 2.5)))
-            .sum::<f64>()
-            / n as f64;
+        let p: f64 = (0..n).map(|_| f64::from(poisson(&mut rng, 2.5))).sum::<f64>() / n as f64;
         let g: f64 = (0..n).map(|_| gamma(&mut rng, 2.0, 3.0)).sum::<f64>() / n as f64;
         assert!((p - 2.5).abs() < 0.1, "poisson mean {p}");
         assert!((g - 6.0).abs() < 0.2, "gamma mean {g}");

@@ -106,51 +106,21 @@ impl Run {
         } else {
             let shop = CsvFile::create(open, "customers_shop.csv", b',', &records::SHOP_HEADER)?;
             let email = CsvFile::create(open, "customers_email.csv", b',', &records::EMAIL_HEADER)?;
-            let support = CsvFile::create(
-                open,
-                "customers_support.csv",
-                b';',
-                &records::SUPPORT_HEADER,
-            )?;
+            let support = CsvFile::create(open, "customers_support.csv", b';', &records::SUPPORT_HEADER)?;
             let orders = open_orders(opts, open)?;
             let full = FullFiles {
                 shop,
                 email,
                 support,
-                campaigns: CsvFile::create(
-                    open,
-                    "campaigns.csv",
-                    b',',
-                    &campaigns::CAMPAIGNS_HEADER,
-                )?,
-                events: CsvFile::create(
-                    open,
-                    "campaign_events.csv",
-                    b',',
-                    &campaigns::EVENTS_HEADER,
-                )?,
+                campaigns: CsvFile::create(open, "campaigns.csv", b',', &campaigns::CAMPAIGNS_HEADER)?,
+                events: CsvFile::create(open, "campaign_events.csv", b',', &campaigns::EVENTS_HEADER)?,
                 consents: CsvFile::create(open, "consents.csv", b',', &campaigns::CONSENTS_HEADER)?,
                 tickets: CsvFile::create(open, "tickets.csv", b',', &support::TICKETS_HEADER)?,
                 surveys: CsvFile::create(open, "surveys.csv", b',', &support::SURVEYS_HEADER)?,
                 web: CsvFile::create(open, "web_events.csv", b',', &web::WEB_HEADER)?,
-                spend: CsvFile::create(
-                    open,
-                    "acquisition_spend.csv",
-                    b',',
-                    &["channel", "period", "spend"],
-                )?,
-                identity: CsvFile::create(
-                    open,
-                    "truth/identity.csv",
-                    b',',
-                    &["source", "record_id", "person_id"],
-                )?,
-                uplift: CsvFile::create(
-                    open,
-                    "truth/campaign_uplift.csv",
-                    b',',
-                    &campaigns::UPLIFT_HEADER,
-                )?,
+                spend: CsvFile::create(open, "acquisition_spend.csv", b',', &["channel", "period", "spend"])?,
+                identity: CsvFile::create(open, "truth/identity.csv", b',', &["source", "record_id", "person_id"])?,
+                uplift: CsvFile::create(open, "truth/campaign_uplift.csv", b',', &campaigns::UPLIFT_HEADER)?,
                 params: CsvFile::create(
                     open,
                     "truth/customer_params.csv",
@@ -167,8 +137,7 @@ impl Run {
             };
             (orders, Some(Box::new(full)))
         };
-        let months = (calendar::month_index(HISTORY_END) - calendar::month_index(HISTORY_START) + 1)
-            as usize;
+        let months = (calendar::month_index(HISTORY_END) - calendar::month_index(HISTORY_START) + 1) as usize;
         Ok(Run {
             seed: opts.seed,
             lean: opts.lean_orders,
@@ -189,8 +158,7 @@ impl Run {
     }
 
     fn defer(&mut self, due: u64, person: u64, record: Pending) {
-        self.pending
-            .insert((due, self.pending_seq), (person, record));
+        self.pending.insert((due, self.pending_seq), (person, record));
         self.pending_seq += 1;
     }
 
@@ -202,11 +170,7 @@ impl Run {
             }
             let (person, record) = entry.remove();
             match record {
-                Pending::Shop {
-                    row,
-                    orders,
-                    region,
-                } => {
+                Pending::Shop { row, orders, region } => {
                     let id = self.take_shop_id();
                     if let (Some(row), Some(full)) = (row, self.full.as_mut()) {
                         row.write(&mut full.shop, id)?;
@@ -262,17 +226,13 @@ impl Run {
         let plan = Plan::draw(self.seed, person, people);
         let region = plan.locale().region;
         let mut purchases = orders::simulate(self.seed, &plan, &self.catalogue);
-        let (main_orders, second_orders): (Vec<Order>, Vec<Order>) =
-            std::mem::take(&mut purchases.orders)
-                .into_iter()
-                .partition(|o| o.account == Account::Main);
+        let (main_orders, second_orders): (Vec<Order>, Vec<Order>) = std::mem::take(&mut purchases.orders)
+            .into_iter()
+            .partition(|o| o.account == Account::Main);
 
         let shop_id = plan.shop.map(|_| self.take_shop_id());
         let mut profile_rng = sub_rng(self.seed, Stream::Profile, person);
-        let profile = self
-            .full
-            .is_some()
-            .then(|| Profile::draw(&plan, &mut profile_rng));
+        let profile = self.full.is_some().then(|| Profile::draw(&plan, &mut profile_rng));
         if let Some(id) = shop_id {
             if let (Some(full), Some(profile)) = (self.full.as_mut(), &profile) {
                 let row = ShopRow::draw(&plan, profile, None, &mut profile_rng);
@@ -352,13 +312,7 @@ impl Run {
                 &mut full.web,
             )?;
         }
-        web::anonymous(
-            self.seed,
-            person,
-            &self.catalogue,
-            &mut self.sessions,
-            &mut full.web,
-        )?;
+        web::anonymous(self.seed, person, &self.catalogue, &mut self.sessions, &mut full.web)?;
 
         let mut deferred = Vec::new();
         if let Some(dup) = plan.email_duplicate {
@@ -426,37 +380,18 @@ fn open_orders(opts: &GenerateOptions, open: &mut Opener<'_>) -> io::Result<CsvF
     CsvFile::create(open, "orders.csv", b',', header)
 }
 
-fn identity(
-    file: &mut CsvFile,
-    source: &str,
-    prefix: &str,
-    id: u64,
-    width: usize,
-    person: u64,
-) -> io::Result<()> {
+fn identity(file: &mut CsvFile, source: &str, prefix: &str, id: u64, width: usize, person: u64) -> io::Result<()> {
     file.text(source);
     file.id(prefix, id, width);
     file.id("P", person + 1, 7);
     file.end_row()
 }
 
-fn write_params(
-    file: &mut CsvFile,
-    person: u64,
-    shop_id: u64,
-    purchases: &Purchases,
-) -> io::Result<()> {
+fn write_params(file: &mut CsvFile, person: u64, shop_id: u64, purchases: &Purchases) -> io::Result<()> {
     let params = &purchases.params;
     file.id("P", person + 1, 7);
     file.id("C", shop_id, 6);
-    file.decimal(
-        if params.buyer {
-            params.lambda_per_year
-        } else {
-            0.0
-        },
-        4,
-    );
+    file.decimal(if params.buyer { params.lambda_per_year } else { 0.0 }, 4);
     file.decimal(params.p_dropout, 4);
     file.decimal(params.spend_scale, 2);
     file.opt_date(params.churned_at);
@@ -478,15 +413,10 @@ fn write_spend(file: &mut CsvFile, seed: u64, signups: &[[u64; 6]]) -> io::Resul
     for (offset, counts) in signups.iter().enumerate() {
         let mut rng = sub_rng(seed, Stream::Acquisition, offset as u64);
         let month0 = start_month as usize - 1 + offset;
-        let first_day = calendar::days_from_civil(
-            start_year + (month0 / 12) as i32,
-            (month0 % 12) as u32 + 1,
-            1,
-        );
+        let first_day = calendar::days_from_civil(start_year + (month0 / 12) as i32, (month0 % 12) as u32 + 1, 1);
         for (slot, channel) in ACQUISITION_CHANNELS.iter().enumerate() {
             let cost = COST_PER_SIGNUP[slot];
-            let euros = 0.3 * mean[slot] * cost
-                + counts[slot] as f64 * cost * rng::log_normal(&mut rng, 1.0, 0.15);
+            let euros = 0.3 * mean[slot] * cost + counts[slot] as f64 * cost * rng::log_normal(&mut rng, 1.0, 0.15);
             file.text(channel);
             file.month(first_day);
             file.cents((euros * 100.0).round() as i64);

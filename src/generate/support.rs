@@ -112,16 +112,15 @@ pub(crate) fn requester(
 }
 
 fn draw_ticket(purchases: &Purchases, rng: &mut GenRng) -> Ticket {
-    let about_order = (!purchases.orders.is_empty() && rng::chance(rng, 0.75))
-        .then(|| rng::pick(rng, &purchases.orders));
+    let about_order =
+        (!purchases.orders.is_empty() && rng::chance(rng, 0.75)).then(|| rng::pick(rng, &purchases.orders));
     let (opened_day, category, product) = match about_order {
         Some(order) => {
             let late = order.payment.status == "late" || order.payment.status == "defaulted";
             let category = if late && rng::chance(rng, 0.6) {
                 "billing"
             } else {
-                ["delivery", "product_defect", "returns", "billing"]
-                    [rng::weighted(rng, &[0.4, 0.3, 0.2, 0.1])]
+                ["delivery", "product_defect", "returns", "billing"][rng::weighted(rng, &[0.4, 0.3, 0.2, 0.1])]
             };
             let line = rng::pick(rng, &order.lines);
             let product = (category != "billing").then_some(line.product);
@@ -132,11 +131,9 @@ fn draw_ticket(purchases: &Purchases, rng: &mut GenRng) -> Ticket {
             )
         }
         None => {
-            let category = ["account", "general", "billing", "delivery"]
-                [rng::weighted(rng, &[0.4, 0.4, 0.1, 0.1])];
+            let category = ["account", "general", "billing", "delivery"][rng::weighted(rng, &[0.4, 0.4, 0.1, 0.1])];
             (
-                rng::int_between(rng, i64::from(HISTORY_START), i64::from(HISTORY_END))
-                    as calendar::Day,
+                rng::int_between(rng, i64::from(HISTORY_START), i64::from(HISTORY_END)) as calendar::Day,
                 category,
                 None,
             )
@@ -162,13 +159,7 @@ fn draw_ticket(purchases: &Purchases, rng: &mut GenRng) -> Ticket {
     }
 }
 
-fn write_survey(
-    file: &mut CsvFile,
-    requester_id: u64,
-    at: Instant,
-    score: i64,
-    scale: &str,
-) -> std::io::Result<()> {
+fn write_survey(file: &mut CsvFile, requester_id: u64, at: Instant, score: i64, scale: &str) -> std::io::Result<()> {
     file.id("S", requester_id, 6);
     file.timestamp(at);
     file.int(score);

@@ -145,12 +145,7 @@ fn same_seed_gives_identical_bytes() {
 fn different_seeds_give_different_files() {
     let a = run(&options(300, 1));
     let b = run(&options(300, 2));
-    for name in [
-        "customers_shop.csv",
-        "orders.csv",
-        "campaign_events.csv",
-        "tickets.csv",
-    ] {
+    for name in ["customers_shop.csv", "orders.csv", "campaign_events.csv", "tickets.csv"] {
         assert_ne!(a[name], b[name], "{name}");
     }
 }
@@ -223,10 +218,7 @@ fn every_order_belongs_to_a_shop_customer_and_some_shop_customers_never_buy() {
         .collect();
     assert!(buyers.is_subset(&shop));
     let never = 1.0 - buyers.len() as f64 / shop.len() as f64;
-    assert!(
-        (0.25..0.55).contains(&never),
-        "{never:.2} of shop customers never buy"
-    );
+    assert!((0.25..0.55).contains(&never), "{never:.2} of shop customers never buy");
 }
 
 #[test]
@@ -243,10 +235,7 @@ fn identity_truth_covers_every_customer_record_exactly_once() {
             expected.insert((source.to_string(), id));
         }
     }
-    let listed: Vec<(String, String)> = truth[1..]
-        .iter()
-        .map(|r| (r[0].clone(), r[1].clone()))
-        .collect();
+    let listed: Vec<(String, String)> = truth[1..].iter().map(|r| (r[0].clone(), r[1].clone())).collect();
     assert_eq!(listed.len(), expected.len());
     assert_eq!(listed.into_iter().collect::<BTreeSet<_>>(), expected);
 }
@@ -258,19 +247,11 @@ fn planted_duplicates_give_some_people_two_shop_records() {
     let mut per_person: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut systems: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for row in &truth[1..] {
-        *per_person
-            .entry((row[0].as_str(), row[2].as_str()))
-            .or_default() += 1;
-        systems
-            .entry(row[2].as_str())
-            .or_default()
-            .insert(row[0].as_str());
+        *per_person.entry((row[0].as_str(), row[2].as_str())).or_default() += 1;
+        systems.entry(row[2].as_str()).or_default().insert(row[0].as_str());
     }
     let shop_people = per_person.keys().filter(|(s, _)| *s == "shop").count();
-    let twice = per_person
-        .iter()
-        .filter(|((s, _), n)| *s == "shop" && **n >= 2)
-        .count();
+    let twice = per_person.iter().filter(|((s, _), n)| *s == "shop" && **n >= 2).count();
     let share = twice as f64 / shop_people as f64;
     assert!(
         (0.015..0.05).contains(&share),
@@ -294,9 +275,7 @@ fn hostile_values_are_present_and_survive_quoting() {
     assert!(last.iter().any(|l| l.contains(',') && l.contains('"')));
     assert!(street.iter().any(|s| s.contains('\n')));
     let support = table(&files, "customers_support.csv");
-    assert!(column(&support, "Last name")
-        .iter()
-        .any(|l| l.contains(';')));
+    assert!(column(&support, "Last name").iter().any(|l| l.contains(';')));
 }
 
 #[test]
@@ -305,18 +284,9 @@ fn names_come_in_native_scripts_and_with_diacritics() {
     let shop = table(&files, "customers_shop.csv");
     let names: Vec<String> = column(&shop, "last_name");
     let has = |f: fn(char) -> bool| names.iter().any(|n| n.chars().any(f));
-    assert!(
-        has(|c| ('\u{0400}'..='\u{04FF}').contains(&c)),
-        "no Cyrillic"
-    );
-    assert!(
-        has(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
-        "no Chinese"
-    );
-    assert!(
-        has(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-        "no Persian"
-    );
+    assert!(has(|c| ('\u{0400}'..='\u{04FF}').contains(&c)), "no Cyrillic");
+    assert!(has(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)), "no Chinese");
+    assert!(has(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "no Persian");
     assert!(has(|c| "äöüåéèÖÅ".contains(c)), "no diacritics");
 }
 
@@ -372,10 +342,7 @@ fn returns_are_a_few_percent_of_lines_with_negative_amounts() {
     }
     let due = column(&orders, "due_date");
     let method = column(&orders, "payment_method");
-    assert!(method
-        .iter()
-        .zip(&due)
-        .all(|(m, d)| (m == "invoice") != d.is_empty()));
+    assert!(method.iter().zip(&due).all(|(m, d)| (m == "invoice") != d.is_empty()));
 }
 
 #[test]
@@ -407,9 +374,7 @@ fn control_members_get_no_messages_and_uplift_truth_matches_group_sizes() {
     assert_eq!(target_total, targets.len() as u64);
     let share = control_total as f64 / (control_total + target_total) as f64;
     assert!((0.07..0.13).contains(&share), "control share {share:.3}");
-    assert!(column(&uplift, "true_uplift")
-        .iter()
-        .any(|u| u == "0.000000"));
+    assert!(column(&uplift, "true_uplift").iter().any(|u| u == "0.000000"));
 }
 
 #[test]

@@ -93,17 +93,11 @@ pub(crate) fn slug(value: &str) -> String {
 
 /// A plausible private e-mail local part for a person with these Latin-script
 /// names: `anna.berg`, `annaberg84`, `a.berg`, `berg.anna`, `anna_berg`.
-pub(crate) fn email_local(
-    first: &str,
-    last: &str,
-    birth_year: Option<i32>,
-    rng: &mut GenRng,
-) -> String {
+pub(crate) fn email_local(first: &str, last: &str, birth_year: Option<i32>, rng: &mut GenRng) -> String {
     let first = slug(first);
     let last = slug(last);
     if last.is_empty() {
-        let number =
-            birth_year.map_or_else(|| rng::int_between(rng, 1, 999), |y| i64::from(y % 100));
+        let number = birth_year.map_or_else(|| rng::int_between(rng, 1, 999), |y| i64::from(y % 100));
         return format!("{first}{number:02}");
     }
     let initial = first.chars().next().map(String::from).unwrap_or_default();
@@ -144,10 +138,7 @@ mod tests {
             assert!((8..=10).contains(&t.chars().count()));
             changed += usize::from(t != "Johansson");
         }
-        assert!(
-            changed > 150,
-            "only {changed} of 200 typos changed the name"
-        );
+        assert!(changed > 150, "only {changed} of 200 typos changed the name");
         assert_eq!(typo("Li", &mut rng), "Li");
     }
 
@@ -157,10 +148,9 @@ mod tests {
         for _ in 0..100 {
             let local = email_local("Élodie", "O'Brien", Some(1984), &mut rng);
             assert!(
-                local.bytes().all(|b| b.is_ascii_lowercase()
-                    || b.is_ascii_digit()
-                    || b == b'.'
-                    || b == b'_'),
+                local
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_'),
                 "{local}"
             );
         }

@@ -12,14 +12,7 @@ use super::people::{daytime_seconds, Plan};
 use super::rng::{self, sub_rng, GenRng, Stream};
 
 /// Header of `web_events.csv`.
-pub(crate) const WEB_HEADER: [&str; 6] = [
-    "customer_id",
-    "visitor_id",
-    "timestamp",
-    "session_id",
-    "event",
-    "url",
-];
+pub(crate) const WEB_HEADER: [&str; 6] = ["customer_id", "visitor_id", "timestamp", "session_id", "event", "url"];
 
 /// First day with web tracking.
 pub(crate) const TRACKING_START: Day = calendar::days_from_civil(2024, 7, 1);
@@ -97,10 +90,7 @@ pub(crate) fn customer(
         }
         for line in order.lines.iter().filter(|l| !l.returned).take(3) {
             at += rng::int_between(rng, 15, 240);
-            let url = format!(
-                "/product/{}",
-                id_string("P", u64::from(line.product) + 1, 4)
-            );
+            let url = format!("/product/{}", id_string("P", u64::from(line.product) + 1, 4));
             events.push(Event {
                 logged_in: true,
                 at,
@@ -144,13 +134,7 @@ pub(crate) fn customer(
     sessions.sort_by_key(|s| s.events.first().map_or(0, |e| e.at));
     for session in &sessions {
         let customer = id_string("C", customer_id, 6);
-        write_session(
-            file,
-            Some(&customer),
-            &visitors[session.visitor],
-            session,
-            counter,
-        )?;
+        write_session(file, Some(&customer), &visitors[session.visitor], session, counter)?;
     }
     Ok(())
 }

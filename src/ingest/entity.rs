@@ -49,12 +49,7 @@ pub struct FieldSpec {
     pub synonyms: &'static [&'static str],
 }
 
-const fn f(
-    name: &'static str,
-    ty: FieldType,
-    required: bool,
-    synonyms: &'static [&'static str],
-) -> FieldSpec {
+const fn f(name: &'static str, ty: FieldType, required: bool, synonyms: &'static [&'static str]) -> FieldSpec {
     FieldSpec {
         name,
         ty,
@@ -212,31 +207,13 @@ const CUSTOMERS: &[FieldSpec] = &[
         "city",
         Text,
         false,
-        &[
-            "town",
-            "ort",
-            "stad",
-            "stadt",
-            "ville",
-            "kota",
-            "城市",
-            "شهر",
-            "город",
-        ],
+        &["town", "ort", "stad", "stadt", "ville", "kota", "城市", "شهر", "город"],
     ),
     f(
         "country",
         Text,
         false,
-        &[
-            "countrycode",
-            "land",
-            "pays",
-            "negara",
-            "国家",
-            "کشور",
-            "страна",
-        ],
+        &["countrycode", "land", "pays", "negara", "国家", "کشور", "страна"],
     ),
     f(
         "birth_date",
@@ -290,12 +267,7 @@ const CUSTOMERS: &[FieldSpec] = &[
         "acquisition_channel",
         Text,
         false,
-        &[
-            "acquisitionchannel",
-            "channel",
-            "leadsource",
-            "acquisitionsource",
-        ],
+        &["acquisitionchannel", "channel", "leadsource", "acquisitionsource"],
     ),
     f(
         "company",
@@ -310,24 +282,9 @@ const CUSTOMERS: &[FieldSpec] = &[
             "perusahaan",
         ],
     ),
-    f(
-        "job",
-        Text,
-        false,
-        &["jobtitle", "title", "occupation", "position"],
-    ),
-    f(
-        "marital_status",
-        Text,
-        false,
-        &["maritalstatus", "civilstatus"],
-    ),
-    f(
-        "anniversary",
-        Date,
-        false,
-        &["anniversarydate", "weddingdate"],
-    ),
+    f("job", Text, false, &["jobtitle", "title", "occupation", "position"]),
+    f("marital_status", Text, false, &["maritalstatus", "civilstatus"]),
+    f("anniversary", Date, false, &["anniversarydate", "weddingdate"]),
 ];
 
 const ORDERS: &[FieldSpec] = &[
@@ -403,13 +360,7 @@ const ORDERS: &[FieldSpec] = &[
         "category",
         Text,
         false,
-        &[
-            "productcategory",
-            "kategori",
-            "kategorie",
-            "categorie",
-            "类别",
-        ],
+        &["productcategory", "kategori", "kategorie", "categorie", "类别"],
     ),
     f(
         "quantity",
@@ -423,30 +374,15 @@ const ORDERS: &[FieldSpec] = &[
     f("currency", Text, false, &["currencycode", "valuta"]),
     f("region", Text, false, &[]),
     f("store", Text, false, &["shop", "storeid", "butik"]),
-    f(
-        "sales_rep",
-        Text,
-        false,
-        &["salesrep", "salesperson", "seller", "rep"],
-    ),
-    f(
-        "payment_method",
-        Text,
-        false,
-        &["paymentmethod", "paymenttype"],
-    ),
+    f("sales_rep", Text, false, &["salesrep", "salesperson", "seller", "rep"]),
+    f("payment_method", Text, false, &["paymentmethod", "paymenttype"]),
     f("payment_status", Text, false, &["paymentstatus"]),
     f("due_date", Date, false, &["duedate"]),
     f("paid_date", Date, false, &["paiddate", "paymentdate"]),
 ];
 
 const CAMPAIGN_EVENTS: &[FieldSpec] = &[
-    f(
-        "campaign_id",
-        Text,
-        true,
-        &["campaignid", "campaign", "mailingid"],
-    ),
+    f("campaign_id", Text, true, &["campaignid", "campaign", "mailingid"]),
     f("customer_id", CustomerKey, true, CUSTOMER_ID),
     f("event", Text, true, &["eventtype", "action", "activity"]),
     f(
@@ -465,12 +401,7 @@ const CAMPAIGNS: &[FieldSpec] = &[
     f("campaign_id", Text, true, &["campaignid", "campaign"]),
     f("name", Text, true, &["campaignname", "title"]),
     f("channel", Text, false, &[]),
-    f(
-        "sent_at",
-        Timestamp,
-        false,
-        &["sentat", "sent", "senddate", "date"],
-    ),
+    f("sent_at", Timestamp, false, &["sentat", "sent", "senddate", "date"]),
     f("cost", Number, false, &["spend", "budget"]),
 ];
 
@@ -537,12 +468,7 @@ const WEB_EVENTS: &[FieldSpec] = &[
         false,
         &["visitorid", "anonymousid", "cookieid", "deviceid"],
     ),
-    f(
-        "timestamp",
-        Timestamp,
-        true,
-        &["time", "eventtime", "datetime"],
-    ),
+    f("timestamp", Timestamp, true, &["time", "eventtime", "datetime"]),
     f("session_id", Text, false, &["sessionid", "session"]),
     f("event", Text, true, &["eventtype", "eventname", "action"]),
     f("url", Text, false, &["page", "pageurl", "path"]),
@@ -595,9 +521,7 @@ impl Entity {
     /// Parses an entity name (as [`Entity::name`] spells it; `campaignEvents` also works).
     pub fn parse(name: &str) -> Option<Entity> {
         let wanted = normalise_header(name);
-        Entity::ALL
-            .into_iter()
-            .find(|e| normalise_header(e.name()) == wanted)
+        Entity::ALL.into_iter().find(|e| normalise_header(e.name()) == wanted)
     }
 }
 
@@ -700,13 +624,7 @@ mod tests {
                 "{h}"
             );
         }
-        for h in [
-            "Kundnummer",
-            "客户编号",
-            "Customer ID",
-            "Contact ID",
-            "Requester ID",
-        ] {
+        for h in ["Kundnummer", "客户编号", "Customer ID", "Contact ID", "Requester ID"] {
             assert_eq!(
                 field_for_header(Entity::Customers, h).map(|s| s.name),
                 Some("customer_id"),
@@ -754,14 +672,7 @@ mod tests {
         assert_eq!(recognise(&consents, "c.csv"), Some(Entity::Consents));
         let surveys = hs(&["customer_id", "answered_at", "score", "scale"]);
         assert_eq!(recognise(&surveys, "s.csv"), Some(Entity::Surveys));
-        let web = hs(&[
-            "customer_id",
-            "visitor_id",
-            "timestamp",
-            "session_id",
-            "event",
-            "url",
-        ]);
+        let web = hs(&["customer_id", "visitor_id", "timestamp", "session_id", "event", "url"]);
         assert_eq!(recognise(&web, "w.csv"), Some(Entity::WebEvents));
     }
 
@@ -769,25 +680,15 @@ mod tests {
     fn a_file_without_an_entitys_required_fields_is_not_recognised() {
         assert_eq!(recognise(&hs(&["foo", "bar"]), "orders.csv"), None);
         assert_eq!(
-            fit(
-                Entity::Orders,
-                &hs(&["order_id", "customer_id"]),
-                "orders.csv"
-            ),
+            fit(Entity::Orders, &hs(&["order_id", "customer_id"]), "orders.csv"),
             None
         );
     }
 
     #[test]
     fn entity_names_parse_in_either_case_style() {
-        assert_eq!(
-            Entity::parse("campaign_events"),
-            Some(Entity::CampaignEvents)
-        );
-        assert_eq!(
-            Entity::parse("campaignEvents"),
-            Some(Entity::CampaignEvents)
-        );
+        assert_eq!(Entity::parse("campaign_events"), Some(Entity::CampaignEvents));
+        assert_eq!(Entity::parse("campaignEvents"), Some(Entity::CampaignEvents));
         assert_eq!(Entity::parse("nope"), None);
     }
 }

@@ -41,11 +41,7 @@ impl LoadOptions {
         if let Some(s) = &self.source {
             return s.clone();
         }
-        let base = self
-            .file_name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(&self.file_name);
+        let base = self.file_name.rsplit(['/', '\\']).next().unwrap_or(&self.file_name);
         base.split('.').next().unwrap_or(base).to_string()
     }
 }
@@ -155,7 +151,11 @@ pub fn parse_file(
     let entity = match entity {
         Some(e) => e,
         None => recognise(&headers, file).ok_or_else(|| Error::Ingest {
-            at: crate::error::Location { file: file.to_string(), row: Some(1), column: None },
+            at: crate::error::Location {
+                file: file.to_string(),
+                row: Some(1),
+                column: None,
+            },
             reason: format!(
                 "cannot tell which entity this is from its headers ({}); name it, e.g. load(\"orders\", …)",
                 headers.join(", ")
@@ -201,11 +201,7 @@ pub fn parse_file(
         file: file.to_string(),
         entity,
         source: opts.source_tag(),
-        format: if dialect.delimiter == '\t' {
-            "tsv"
-        } else {
-            "csv"
-        },
+        format: if dialect.delimiter == '\t' { "tsv" } else { "csv" },
         encoding,
         dialect,
         bytes: bytes.len() as u64,
@@ -219,24 +215,21 @@ pub fn parse_file(
     let total = text.len() as u64;
     let mut next_progress = PROGRESS_EVERY;
     let mut lines = LineCounter::default();
-    let mut spare_cells: Vec<Cell<'static>> = Vec::with_capacity(headers.len());
+    let mut cells: Vec<Cell> = Vec::with_capacity(headers.len());
     let mut row_nulled: Vec<Reject> = Vec::new();
     while let Some(rec) = records.next_record() {
-        let mut cells = recycle(std::mem::take(&mut spare_cells));
         report.rows_read += 1;
         match parse_row(&rec, &plan, &headers, &mut cells, &mut row_nulled) {
             Ok(()) => {
-                for (b, cell) in builders.iter_mut().zip(cells.iter()) {
+                for (i, (b, cell)) in builders.iter_mut().zip(cells.iter()).enumerate() {
                     if let Some(b) = b {
-                        b.append(*cell);
+                        b.append(*cell, rec.field(i));
                     }
                 }
                 report.rows_loaded += 1;
                 if !row_nulled.is_empty() {
                     let row = lines.line_at(text, rec.start);
-                    report
-                        .nulled
-                        .extend(row_nulled.drain(..).map(|n| Reject { row, ..n }));
+                    report.nulled.extend(row_nulled.drain(..).map(|n| Reject { row, ..n }));
                 }
             }
             Err(mut reject) => {
@@ -246,7 +239,6 @@ pub fn parse_file(
                 row_nulled.clear();
             }
         }
-        spare_cells = recycle(cells);
         let consumed = records.consumed();
         if consumed >= next_progress {
             next_progress = consumed + PROGRESS_EVERY;
@@ -285,13 +277,6 @@ pub fn parse_file(
     Ok((table, report))
 }
 
-/// An emptied vector with its allocation kept, re-typed for the next record's
-/// borrow (in-place collection reuses the buffer; no unsafe code needed).
-fn recycle<'a, 'b>(mut cells: Vec<Cell<'a>>) -> Vec<Cell<'b>> {
-    cells.clear();
-    cells.into_iter().map(|_| Cell::Null).collect()
-}
-
 fn dialect_for(opts: &LoadOptions, text: &[u8]) -> Result<Dialect> {
     let mut dialect = sniff(text);
     match opts.format.as_deref() {
@@ -318,31 +303,21 @@ fn dialect_for(opts: &LoadOptions, text: &[u8]) -> Result<Dialect> {
     Ok(dialect)
 }
 
-fn plan_columns(
-    entity: Entity,
-    headers: &[String],
-    opts: &LoadOptions,
-    file: &str,
-) -> Result<Vec<Target>> {
+fn plan_columns(entity: Entity, headers: &[String], opts: &LoadOptions, file: &str) -> Result<Vec<Target>> {
     let overrides: BTreeMap<String, &str> = opts
         .mapping
         .iter()
         .map(|(h, f)| (normalise_header(h), f.as_str()))
         .collect();
     for (header, field) in &opts.mapping {
-        if !headers
-            .iter()
-            .any(|h| normalise_header(h) == normalise_header(header))
-        {
+        if !headers.iter().any(|h| normalise_header(h) == normalise_header(header)) {
             return Err(Error::option(
                 "mapping",
                 header,
                 format!("no column '{header}' in {file}"),
             ));
         }
-        if !matches!(field.as_str(), "attribute" | "ignore")
-            && !entity.fields().iter().any(|s| s.name == field)
-        {
+        if !matches!(field.as_str(), "attribute" | "ignore") && !entity.fields().iter().any(|s| s.name == field) {
             let known: Vec<&str> = entity.fields().iter().map(|s| s.name).collect();
             return Err(Error::option(
                 "mapping",
@@ -378,11 +353,7 @@ fn plan_columns(
         };
         plan.push(target);
     }
-    if let Some(missing) = entity
-        .fields()
-        .iter()
-        .find(|s| s.required && !taken.contains(&s.name))
-    {
+    if let Some(missing) = entity.fields().iter().find(|s| s.required && !taken.contains(&s.name)) {
         return Err(Error::Ingest {
             at: crate::error::Location { file: file.to_string(), row: Some(1), column: None },
             reason: format!(
@@ -409,18 +380,17 @@ fn clip(raw: &[u8]) -> String {
 /// Parses one record into `cells`; a failing required cell rejects the row,
 /// a failing optional cell is nulled and noted in `nulled` (the caller fills
 /// in the row number, computed only when needed).
-fn parse_row<'r>(
-    rec: &Record<'r>,
+fn parse_row(
+    rec: &Record<'_>,
     plan: &[Target],
     headers: &[String],
-    cells: &mut Vec<Cell<'r>>,
+    cells: &mut Vec<Cell>,
     nulled: &mut Vec<Reject>,
 ) -> std::result::Result<(), Reject> {
     cells.clear();
     let row = 0; // the caller sets the line number
     if rec.len() != headers.len() {
-        let extra_empty = rec.len() > headers.len()
-            && (headers.len()..rec.len()).all(|i| rec.field(i).is_empty());
+        let extra_empty = rec.len() > headers.len() && (headers.len()..rec.len()).all(|i| rec.field(i).is_empty());
         if !extra_empty {
             let value: Vec<String> = (0..rec.len()).map(|i| clip(rec.field(i))).collect();
             return Err(Reject {
@@ -454,13 +424,8 @@ fn parse_row<'r>(
             continue;
         }
         let parsed = match spec_ty {
-            FieldType::Text | FieldType::CustomerKey | FieldType::OrderKey => {
-                match std::str::from_utf8(raw) {
-                    Ok(s) if spec_ty == FieldType::Text => Some(Cell::Text(s)),
-                    Ok(s) => Some(Cell::Text(s.trim())),
-                    Err(_) => None,
-                }
-            }
+            // The whole file was checked to be UTF-8 before parsing began.
+            FieldType::Text | FieldType::CustomerKey | FieldType::OrderKey => Some(Cell::Text),
             FieldType::Number => parse_number(raw).map(Cell::Number),
             FieldType::Date => parse_date(raw).map(Cell::Date),
             FieldType::Timestamp => parse_timestamp(raw).map(Cell::Timestamp),

@@ -100,11 +100,7 @@ pub fn parse_timestamp(cell: &[u8]) -> Option<i64> {
                 _ => return None,
             };
             let offset = i64::from(oh * 60 + om) * 60_000;
-            Some(if *sign == b'+' {
-                ms - offset
-            } else {
-                ms + offset
-            })
+            Some(if *sign == b'+' { ms - offset } else { ms + offset })
         }
         _ => None,
     }
@@ -121,8 +117,7 @@ pub fn parse_number(cell: &[u8]) -> Option<f64> {
 /// exact: an integer mantissa below 2^53 divided by an exact power of ten rounds once.
 fn fast_decimal(s: &[u8]) -> Option<f64> {
     const POW10: [f64; 19] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18,
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
     ];
     let (neg, body) = match s.first()? {
         b'-' => (true, &s[1..]),
@@ -181,8 +176,7 @@ fn is_currency(c: char) -> bool {
 
 fn strip_currency_code(text: &str) -> &str {
     for code in [
-        "EUR", "USD", "SEK", "GBP", "IDR", "CNY", "RMB", "IRR", "RUB", "NOK", "DKK", "CHF", "kr",
-        "Rp",
+        "EUR", "USD", "SEK", "GBP", "IDR", "CNY", "RMB", "IRR", "RUB", "NOK", "DKK", "CHF", "kr", "Rp",
     ] {
         if let Some(rest) = text.strip_prefix(code) {
             return rest.trim();
@@ -198,10 +192,11 @@ fn strip_currency_code(text: &str) -> &str {
 pub fn parse_bool(cell: &[u8]) -> Option<bool> {
     let text = std::str::from_utf8(trim(cell)).ok()?.to_lowercase();
     match text.as_str() {
-        "true" | "t" | "yes" | "y" | "1" | "ja" | "j" | "oui" | "si" | "sí" | "ya" | "benar"
-        | "да" | "是" | "بله" | "x" => Some(true),
-        "false" | "f" | "no" | "n" | "0" | "nej" | "nein" | "non" | "tidak" | "salah" | "нет"
-        | "否" | "خیر" => Some(false),
+        "true" | "t" | "yes" | "y" | "1" | "ja" | "j" | "oui" | "si" | "sí" | "ya" | "benar" | "да" | "是" | "بله"
+        | "x" => Some(true),
+        "false" | "f" | "no" | "n" | "0" | "nej" | "nein" | "non" | "tidak" | "salah" | "нет" | "否" | "خیر" => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -213,15 +208,9 @@ mod tests {
     #[test]
     fn iso_and_compact_dates_parse_and_impossible_ones_do_not() {
         assert_eq!(parse_date(b"1970-01-02"), Some(1));
-        assert_eq!(
-            parse_date(b"2024-02-29"),
-            Some(days_from_civil(2024, 2, 29))
-        );
+        assert_eq!(parse_date(b"2024-02-29"), Some(days_from_civil(2024, 2, 29)));
         assert_eq!(parse_date(b"20240229"), Some(days_from_civil(2024, 2, 29)));
-        assert_eq!(
-            parse_date(b"2024-03-01T10:00:00Z"),
-            Some(days_from_civil(2024, 3, 1))
-        );
+        assert_eq!(parse_date(b"2024-03-01T10:00:00Z"), Some(days_from_civil(2024, 3, 1)));
         assert_eq!(parse_date(b"2023-02-29"), None);
         assert_eq!(parse_date(b"2024-13-01"), None);
         assert_eq!(parse_date(b"2024-1-1"), None);
@@ -233,14 +222,8 @@ mod tests {
     fn timestamps_convert_offsets_to_utc() {
         let midnight = i64::from(days_from_civil(2024, 5, 1)) * 86_400_000;
         assert_eq!(parse_timestamp(b"2024-05-01"), Some(midnight));
-        assert_eq!(
-            parse_timestamp(b"2024-05-01T02:30:00Z"),
-            Some(midnight + 9_000_000)
-        );
-        assert_eq!(
-            parse_timestamp(b"2024-05-01 02:30"),
-            Some(midnight + 9_000_000)
-        );
+        assert_eq!(parse_timestamp(b"2024-05-01T02:30:00Z"), Some(midnight + 9_000_000));
+        assert_eq!(parse_timestamp(b"2024-05-01 02:30"), Some(midnight + 9_000_000));
         assert_eq!(
             parse_timestamp(b"2024-05-01T02:30:00+02:00"),
             Some(midnight + 1_800_000)

@@ -7,8 +7,7 @@ use crate::{Error, Result};
 pub fn seed_or_draw(seed: Option<u64>) -> Result<u64> {
     match seed {
         Some(s) => Ok(s),
-        None => getrandom::u64()
-            .map_err(|e| Error::MissingData(format!("no random source for a seed: {e}"))),
+        None => getrandom::u64().map_err(|e| Error::MissingData(format!("no random source for a seed: {e}"))),
     }
 }
 

@@ -3,16 +3,14 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Float64Builder, StringBuilder, TimestampMillisecondBuilder,
-    UInt32Builder,
+    BooleanBuilder, Date32Builder, Float64Builder, StringBuilder, TimestampMillisecondBuilder, UInt32Builder,
 };
 use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, StringArray, TimestampMillisecondArray,
-    UInt32Array,
+    ArrayRef, BooleanArray, Date32Array, Float64Array, StringArray, TimestampMillisecondArray, UInt32Array,
 };
 use arrow_schema::{DataType, TimeUnit};
 
-use super::keys::LocalKeys;
+use super::keys::KeyDict;
 use crate::ingest::FieldType;
 
 /// One stored column. Key columns hold dense indexes into the workspace's
@@ -69,11 +67,12 @@ pub fn export_type(ty: FieldType) -> DataType {
     }
 }
 
-/// One parsed cell, held until the whole row is known to be valid.
+/// One parsed cell, held until the whole row is known to be valid. Text cells
+/// are taken from the record's field when appended.
 #[derive(Debug, Clone, Copy)]
-pub enum Cell<'a> {
+pub enum Cell {
     Null,
-    Text(&'a str),
+    Text,
     Number(f64),
     Date(i32),
     Timestamp(i64),
@@ -86,8 +85,9 @@ pub enum ColumnBuilder {
     Text(StringBuilder),
     Key {
         keys: UInt32Builder,
-        local: LocalKeys,
+        local: KeyDict,
         order: bool,
+        last: Option<u32>,
     },
     Number(Float64Builder),
     Date(Date32Builder),
@@ -101,7 +101,7 @@ pub enum ParsedColumn {
     Ready(Column),
     Keys {
         keys: UInt32Array,
-        local: LocalKeys,
+        local: KeyDict,
         order: bool,
     },
 }
@@ -110,29 +110,37 @@ impl ColumnBuilder {
     /// A builder for a field type with room for `capacity` rows.
     pub fn new(ty: FieldType, capacity: usize) -> Self {
         match ty {
-            FieldType::Text => {
-                ColumnBuilder::Text(StringBuilder::with_capacity(capacity, capacity * 8))
-            }
+            FieldType::Text => ColumnBuilder::Text(StringBuilder::with_capacity(capacity, capacity * 8)),
             FieldType::CustomerKey | FieldType::OrderKey => ColumnBuilder::Key {
                 keys: UInt32Builder::with_capacity(capacity),
-                local: LocalKeys::default(),
+                local: KeyDict::default(),
                 order: ty == FieldType::OrderKey,
+                last: None,
             },
             FieldType::Number => ColumnBuilder::Number(Float64Builder::with_capacity(capacity)),
             FieldType::Date => ColumnBuilder::Date(Date32Builder::with_capacity(capacity)),
-            FieldType::Timestamp => {
-                ColumnBuilder::Timestamp(TimestampMillisecondBuilder::with_capacity(capacity))
-            }
+            FieldType::Timestamp => ColumnBuilder::Timestamp(TimestampMillisecondBuilder::with_capacity(capacity)),
             FieldType::Bool => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
         }
     }
 
-    /// Appends a cell already parsed for this builder's type (`Null` otherwise).
-    pub fn append(&mut self, cell: Cell<'_>) {
+    /// Appends a cell already parsed for this builder's type (`Null` otherwise);
+    /// `raw` is the field's text, used by text and key cells.
+    pub fn append(&mut self, cell: Cell, raw: &[u8]) {
         match (self, cell) {
-            (ColumnBuilder::Text(b), Cell::Text(s)) => b.append_value(s),
-            (ColumnBuilder::Key { keys, local, .. }, Cell::Text(s)) => {
-                keys.append_value(local.intern(s))
+            (ColumnBuilder::Text(b), Cell::Text) => match std::str::from_utf8(raw) {
+                Ok(s) => b.append_value(s),
+                Err(_) => b.append_null(),
+            },
+            (ColumnBuilder::Key { keys, local, last, .. }, Cell::Text) => {
+                let raw = raw.trim_ascii();
+                // Order lines come grouped: the same id as the row before skips the hash.
+                let k = match *last {
+                    Some(k) if local.key_bytes(k) == raw => k,
+                    _ => local.intern(raw),
+                };
+                *last = Some(k);
+                keys.append_value(k);
             }
             (ColumnBuilder::Number(b), Cell::Number(v)) => b.append_value(v),
             (ColumnBuilder::Date(b), Cell::Date(v)) => b.append_value(v),
@@ -158,9 +166,7 @@ impl ColumnBuilder {
         match self {
             ColumnBuilder::Text(mut b) => ParsedColumn::Ready(Column::Text(b.finish())),
             ColumnBuilder::Key {
-                mut keys,
-                local,
-                order,
+                mut keys, local, order, ..
             } => ParsedColumn::Keys {
                 keys: keys.finish(),
                 local,

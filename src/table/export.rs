@@ -3,16 +3,14 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Float64Builder, StringBuilder, TimestampMillisecondBuilder,
-    UInt32Builder,
+    BooleanBuilder, Date32Builder, Float64Builder, StringBuilder, TimestampMillisecondBuilder, UInt32Builder,
 };
 use arrow_array::types::UInt32Type;
-use arrow_array::{Array, ArrayRef, DictionaryArray, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, DictionaryArray, RecordBatch};
 use arrow_ipc::writer::StreamWriter;
 use arrow_schema::{Field, Schema};
 
 use super::column::{export_type, Column};
-use super::keys::KeyDict;
 use super::workspace::{EntityTable, Workspace};
 use crate::ingest::{Entity, FieldType};
 use crate::{Error, Result};
@@ -79,16 +77,7 @@ pub fn write_ipc(batch: &RecordBatch) -> Result<Vec<u8>> {
     Ok(w.into_inner()?)
 }
 
-fn dictionary(keys: &KeyDict) -> StringArray {
-    StringArray::from_iter_values(keys.values())
-}
-
-fn concat(
-    ty: FieldType,
-    parts: &[Option<&Column>],
-    rows: &[usize],
-    ws: &Workspace,
-) -> Result<ArrayRef> {
+fn concat(ty: FieldType, parts: &[Option<&Column>], rows: &[usize], ws: &Workspace) -> Result<ArrayRef> {
     macro_rules! gather {
         ($builder:expr, $variant:path) => {{
             let mut b = $builder;
@@ -128,10 +117,7 @@ fn concat(
                 .downcast_ref::<arrow_array::UInt32Array>()
                 .cloned()
                 .ok_or_else(|| Error::MissingData("internal: key column is not u32".into()))?;
-            Arc::new(DictionaryArray::<UInt32Type>::try_new(
-                keys,
-                Arc::new(dictionary(dict)),
-            )?)
+            Arc::new(DictionaryArray::<UInt32Type>::try_new(keys, Arc::new(dict.to_arrow()))?)
         }
         FieldType::Number => gather!(Float64Builder::new(), Column::Number),
         FieldType::Date => gather!(Date32Builder::new(), Column::Date),

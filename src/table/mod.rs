@@ -6,5 +6,5 @@ mod keys;
 mod workspace;
 
 pub use column::{export_type, Cell, Column, ColumnBuilder, ParsedColumn};
-pub use keys::{KeyDict, LocalKeys};
+pub use keys::KeyDict;
 pub use workspace::{EntityTable, TableSummary, Workspace};

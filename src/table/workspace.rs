@@ -53,12 +53,7 @@ impl Workspace {
     }
 
     /// Loads one file; see [`Workspace::load_with_progress`].
-    pub fn load(
-        &mut self,
-        entity: Option<Entity>,
-        bytes: &[u8],
-        opts: &LoadOptions,
-    ) -> Result<LoadReport> {
+    pub fn load(&mut self, entity: Option<Entity>, bytes: &[u8], opts: &LoadOptions) -> Result<LoadReport> {
         self.load_with_progress(entity, bytes, opts, &mut |_| true)
     }
 
@@ -170,18 +165,10 @@ mod tests {
         assert_eq!(r.entity, Entity::Orders);
         assert_eq!((r.rows_read, r.rows_loaded, r.rows_rejected), (5, 2, 3));
         assert_eq!(r.rows_read, r.rows_loaded + r.rows_rejected);
-        let at: Vec<(u64, Option<&str>)> = r
-            .rejected
-            .iter()
-            .map(|x| (x.row, x.column.as_deref()))
-            .collect();
+        let at: Vec<(u64, Option<&str>)> = r.rejected.iter().map(|x| (x.row, x.column.as_deref())).collect();
         assert_eq!(
             at,
-            vec![
-                (4, Some("amount")),
-                (5, Some("customer_id")),
-                (6, Some("order_date"))
-            ]
+            vec![(4, Some("amount")), (5, Some("customer_id")), (6, Some("order_date"))]
         );
         assert_eq!(r.rejected[0].value, "oops");
         assert_eq!(ws.customer_keys().len(), 1);
@@ -194,11 +181,7 @@ mod tests {
             .unwrap();
         let before = ws.summary();
         let err = ws
-            .load(
-                Some(Entity::Orders),
-                b"x,y\n1,2\n",
-                &LoadOptions::named("bad.csv"),
-            )
+            .load(Some(Entity::Orders), b"x,y\n1,2\n", &LoadOptions::named("bad.csv"))
             .unwrap_err();
         assert!(matches!(err, Error::Ingest { .. }), "{err}");
         let cancelled = ws.load_with_progress(

@@ -36,20 +36,12 @@ pub fn js_error(err: Error) -> JsValue {
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            js_error(Error::MissingData(format!(
-                "internal: cannot convert result: {e}"
-            )))
-        })
+        .map_err(|e| js_error(Error::MissingData(format!("internal: cannot convert result: {e}"))))
 }
 
 /// An options object (absent, `undefined` or `null` gives the defaults). A key
 /// not in `known` is an error naming it, so a typo never passes silently.
-pub fn from_js<T: DeserializeOwned + Default>(
-    name: &str,
-    value: JsValue,
-    known: &[&str],
-) -> Result<T, JsValue> {
+pub fn from_js<T: DeserializeOwned + Default>(name: &str, value: JsValue, known: &[&str]) -> Result<T, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
@@ -61,10 +53,7 @@ pub fn from_js<T: DeserializeOwned + Default>(
         )));
     }
     let object: &js_sys::Object = value.unchecked_ref();
-    for key in js_sys::Object::keys(object)
-        .iter()
-        .filter_map(|k| k.as_string())
-    {
+    for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
         if !known.contains(&key.as_str()) {
             return Err(js_error(Error::option(
                 name,
@@ -73,6 +62,5 @@ pub fn from_js<T: DeserializeOwned + Default>(
             )));
         }
     }
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| js_error(Error::option(name, "{…}", e.to_string())))
+    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(Error::option(name, "{…}", e.to_string())))
 }

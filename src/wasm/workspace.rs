@@ -47,9 +47,7 @@ impl JsWorkspace {
     #[wasm_bindgen(unchecked_return_type = "LoadReport")]
     pub fn load(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "EntityName | \"auto\" | undefined")] entity: Option<
-            String,
-        >,
+        #[wasm_bindgen(unchecked_param_type = "EntityName | \"auto\" | undefined")] entity: Option<String>,
         bytes: &[u8],
         #[wasm_bindgen(unchecked_param_type = "LoadOptions | undefined")] options: JsValue,
         #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "((p: Progress) => boolean | void) | undefined")]
@@ -99,12 +97,8 @@ impl JsWorkspace {
     /// `tableFromIPC` of `apache-arrow`). Ids come dictionary-encoded.
     ///
     /// @param entity - an entity name, e.g. `"orders"`.
-    pub fn table(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "EntityName")] entity: &str,
-    ) -> Result<Vec<u8>, JsValue> {
-        let e = Entity::parse(entity)
-            .ok_or_else(|| js_error(Error::option("entity", entity, "unknown entity")))?;
+    pub fn table(&self, #[wasm_bindgen(unchecked_param_type = "EntityName")] entity: &str) -> Result<Vec<u8>, JsValue> {
+        let e = Entity::parse(entity).ok_or_else(|| js_error(Error::option("entity", entity, "unknown entity")))?;
         self.0.entity_ipc(e).map_err(js_error)
     }
 }
