@@ -83,7 +83,7 @@ fn progress_callback_can_cancel_a_load() {
 fn table_comes_back_as_arrow_ipc_stream() {
     let mut ws = Workspace::new();
     ws.load(None, ORDERS, JsValue::UNDEFINED, None).unwrap();
-    let bytes = ws.table("orders").unwrap();
+    let bytes = ws.table("orders", JsValue::UNDEFINED).unwrap();
     // An IPC stream starts with the continuation marker 0xFFFFFFFF.
     assert_eq!(&bytes[..4], &[0xFF, 0xFF, 0xFF, 0xFF]);
     assert!(rapport::wasm_api::memory_bytes() >= 65_536.0);

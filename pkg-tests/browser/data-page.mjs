@@ -51,6 +51,19 @@ test("Load sample data shows every file's report and the monthly chart, contacti
   const summary = await page.textContent("#overview-summary");
   assert.ok(summary.replace(/[^\d]/g, "").startsWith(String(totalOrders)), `summary "${summary}" should start with ${totalOrders} orders`);
   await page.screenshot({ path: join(outDir, "data-page-sample.png"), fullPage: true });
+  // The customers as loaded (Arrow IPC decoded in the page): hostile values are text.
+  await page.click("#files tbody tr:has(td:text-is('customers_shop.csv')) button:has-text('Rows')");
+  await page.waitForSelector("#preview:not([hidden]) tbody tr");
+  const previewHeader = await page.$$eval("#preview-table thead th", (th) => th.map((t) => t.textContent));
+  assert.deepEqual(previewHeader.slice(0, 3), ["customer_id", "first_name", "last_name"]);
+  assert.equal(previewHeader.at(-1), "source");
+  assert.equal(await page.$$eval("#preview-table tbody tr", (r) => r.length), 500);
+  const shopIds = new TextDecoder().decode(sample("customers_shop.csv")).split("\n").slice(1, 51).map((l) => l.split(",")[0]);
+  const shownIds = await page.$$eval("#preview-table tbody tr td:first-child", (td) => td.map((t) => t.textContent));
+  assert.deepEqual(shownIds.slice(0, 50), shopIds);
+  const texts = await page.$$eval("#preview-table tbody td", (td) => td.map((t) => t.textContent));
+  assert.ok(texts.includes("<img src=x onerror=alert(1)>"), "the hostile first name is shown as text");
+  assert.equal(await page.$$eval("#preview img, #files img", (i) => i.length), 0, "data must never become HTML");
   assert.deepEqual(foreignRequests(app.requests, app.origin), [], "every request must go to the page's own origin");
   assert.ok(app.requests.some((u) => u.endsWith("rapport_bg.wasm")), "the wasm module was fetched from the origin");
   assert.deepEqual(app.errors, []);
@@ -76,7 +89,7 @@ test("chosen and dropped files with bad rows show the problems as text and downl
     ["orders-bad.csv", "orders", "3", "1", "2"],
     ["kunder.csv", "customers", "1", "1", "0"],
   ]);
-  await page.click("#files tbody tr:first-child button");
+  await page.click("#files tbody tr:first-child button:has-text('Problems')");
   await page.waitForSelector("#rejects:not([hidden])");
   const rejects = await page.$$eval("#rejects tbody tr", (trs) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent)));
   assert.deepEqual(rejects.map((r) => [r[1], r[2], r[3]]), [["3", "amount", "<img src=x onerror=alert(1)>"], ["4", "order_date", "not-a-date"]]);

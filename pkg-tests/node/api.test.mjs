@@ -61,6 +61,9 @@ test("an entity table crosses as Arrow IPC that apache-arrow reads", () => {
   const ws = new Workspace();
   ws.load("orders", enc.encode("order_id,customer_id,order_date,amount,note\nO1,C1,2024-01-05,10.5,<b>\nO2,C2,2024-02-29,-3,\n"), { fileName: "o.csv" });
   const t = tableFromIPC(ws.table("orders"));
+  assert.equal(tableFromIPC(ws.table("orders", { limit: 1 })).numRows, 1);
+  assert.throws(() => ws.table("orders", { file: "other.csv" }), { code: "MISSING_DATA" });
+  assert.throws(() => ws.table("orders", { rows: 1 }), { code: "OPTIONS", message: /unknown option 'rows'/ });
   assert.equal(t.numRows, 2);
   assert.deepEqual(t.schema.fields.map((f) => f.name), ["order_id", "customer_id", "order_date", "amount", "note", "source"]);
   assert.deepEqual(t.getChild("customer_id").toArray(), ["C1", "C2"]);

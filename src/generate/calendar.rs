@@ -80,8 +80,9 @@ pub(crate) fn push_timestamp(out: &mut Vec<u8>, at: Instant) {
 }
 
 /// Appends `value` zero-padded to `width` digits (wider when it does not fit).
-pub(crate) fn push_digits(out: &mut Vec<u8>, value: u32, width: usize) {
-    let mut digits = [0u8; 10];
+pub(crate) fn push_digits(out: &mut Vec<u8>, value: impl Into<u64>, width: usize) {
+    let mut digits = [0u8; 20];
+    let value: u64 = value.into();
     let mut n = value;
     let mut len = 0;
     loop {

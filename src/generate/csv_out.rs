@@ -165,21 +165,7 @@ impl CsvFile {
 /// Appends `prefix` and `number` zero-padded to `width` digits.
 pub(crate) fn push_id(out: &mut Vec<u8>, prefix: &str, number: u64, width: usize) {
     out.extend_from_slice(prefix.as_bytes());
-    let mut digits = [0u8; 20];
-    let mut n = number;
-    let mut len = 0;
-    loop {
-        digits[len] = b'0' + (n % 10) as u8;
-        n /= 10;
-        len += 1;
-        if n == 0 {
-            break;
-        }
-    }
-    for _ in len..width {
-        out.push(b'0');
-    }
-    out.extend(digits[..len].iter().rev());
+    calendar::push_digits(out, number, width);
 }
 
 /// `prefix` and `number` zero-padded to `width` digits, as a `String`.

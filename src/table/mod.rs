@@ -6,5 +6,6 @@ mod keys;
 mod workspace;
 
 pub use column::{export_type, Cell, Column, ColumnBuilder, ParsedColumn};
+pub use export::TableQuery;
 pub use keys::KeyDict;
 pub use workspace::{EntityTable, TableSummary, Workspace};

@@ -51,6 +51,9 @@ export interface MonthRow { period: string; orders: number; revenue: number; cus
 /** Orders and revenue per month (`crate::report::MonthlyRevenue`). */
 export interface MonthlyRevenue { period: "month"; rows: MonthRow[]; }
 
+/** Which rows `table()` exports (`crate::table::TableQuery`). */
+export interface TableQuery { limit?: number; file?: string; }
+
 /** One line of `tables()` (`crate::table::TableSummary`). */
 export interface TableSummary { entity: EntityName; files: number; rows: number; columns: string[]; }
 "#;

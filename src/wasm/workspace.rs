@@ -3,6 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, js_error, to_js};
+use crate::table::TableQuery;
 use crate::{report, Entity, Error, LoadOptions, Progress, Workspace};
 
 /// A workspace holds the files loaded in one analysis session, all in this
@@ -93,12 +94,20 @@ impl JsWorkspace {
         to_js(&self.0.summary())
     }
 
-    /// Every loaded row of one entity as Arrow IPC stream bytes (read with
-    /// `tableFromIPC` of `apache-arrow`). Ids come dictionary-encoded.
+    /// The loaded rows of one entity as Arrow IPC stream bytes (read with
+    /// `tableFromIPC` of `apache-arrow`): canonical fields, attributes and
+    /// `source`; ids come dictionary-encoded.
     ///
     /// @param entity - an entity name, e.g. `"orders"`.
-    pub fn table(&self, #[wasm_bindgen(unchecked_param_type = "EntityName")] entity: &str) -> Result<Vec<u8>, JsValue> {
+    /// @param query - `{ limit, file }`: only the first `limit` rows, only the
+    ///   rows of the file loaded under the name `file`.
+    pub fn table(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EntityName")] entity: &str,
+        #[wasm_bindgen(unchecked_param_type = "TableQuery | undefined")] query: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
         let e = Entity::parse(entity).ok_or_else(|| js_error(Error::option("entity", entity, "unknown entity")))?;
-        self.0.entity_ipc(e).map_err(js_error)
+        let query: TableQuery = from_js("query", query, &["limit", "file"])?;
+        self.0.entity_ipc(e, &query).map_err(js_error)
     }
 }

@@ -1,11 +1,12 @@
 // The page: starts the worker, wires the views to it, and shows progress.
 import * as Comlink from "comlink";
-import type { Progress } from "../../pkg/web/rapport.js";
+import type { EntityName, Progress } from "../../pkg/web/rapport.js";
 import { byId } from "./dom.js";
 import type { InputFile } from "./files.js";
 import { getState, update } from "./store.js";
 import { mountDataView } from "./views/data.js";
 import { mountOverview } from "./views/overview.js";
+import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
 import type { RapportApi } from "./worker.js";
 
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
@@ -48,8 +49,13 @@ async function loadFiles(files: InputFile[]): Promise<void> {
 async function reset(): Promise<void> {
   await api.reset();
   update({ reports: [], monthly: null, selectedReport: null, error: null });
+  byId("preview").hidden = true;
 }
 
-mountDataView({ loadFiles, reset });
+async function preview(entity: EntityName, file: string): Promise<void> {
+  showPreview(file, await api.preview(entity, file, PREVIEW_ROWS));
+}
+
+mountDataView({ loadFiles, reset, preview });
 mountOverview();
 document.body.dataset.ready = "true";

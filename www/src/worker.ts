@@ -2,7 +2,7 @@
 // page never freezes. The page talks to it through the typed API below (Comlink).
 import * as Comlink from "comlink";
 import init, { Workspace, memoryBytes } from "../../pkg/web/rapport.js";
-import type { LoadReport, MonthlyRevenue, Progress, TableSummary } from "../../pkg/web/rapport.js";
+import type { EntityName, LoadReport, MonthlyRevenue, Progress, TableSummary } from "../../pkg/web/rapport.js";
 
 let workspace: Workspace | undefined;
 const ready: Promise<Workspace> = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url) }).then(() => {
@@ -22,6 +22,11 @@ const api = {
   /** Orders, revenue and customers per month. */
   async monthlyRevenue(): Promise<MonthlyRevenue> {
     return (await ready).monthlyRevenue();
+  },
+  /** The first `limit` rows of one loaded file as Arrow IPC bytes (transferred, not copied). */
+  async preview(entity: EntityName, file: string, limit: number): Promise<Uint8Array> {
+    const bytes = (await ready).table(entity, { file, limit });
+    return Comlink.transfer(bytes, [bytes.buffer]);
   },
   /** What is loaded, per entity. */
   async tables(): Promise<TableSummary[]> {

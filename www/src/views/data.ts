@@ -9,7 +9,10 @@ import { getState, subscribe, update, type State } from "../store.js";
 export interface DataActions {
   loadFiles(files: InputFile[]): Promise<void>;
   reset(): Promise<void>;
+  preview(entity: LoadReport["entity"], file: string): Promise<void>;
 }
+
+let actionsRef: DataActions | null = null;
 
 const DELIMITER_NAMES: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
@@ -55,7 +58,17 @@ export function mountDataView(actions: DataActions): void {
     ];
     download(`${r.file}.rejects.csv`, toCsv(["kind", "line", "column", "value", "reason"], rows));
   });
+  actionsRef = actions;
   subscribe(render);
+}
+
+function button(label: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "secondary";
+  b.textContent = label;
+  b.addEventListener("click", onClick);
+  return b;
 }
 
 function selected(s: State): LoadReport | undefined {
@@ -76,14 +89,9 @@ function render(s: State): void {
   body.replaceChildren(
     ...s.reports.map((r, i) => {
       const details = document.createElement("td");
-      if (r.rowsRejected + r.nulled.length > 0) {
-        const b = document.createElement("button");
-        b.type = "button";
-        b.className = "secondary";
-        b.textContent = "Show problems";
-        b.addEventListener("click", () => update({ selectedReport: i }));
-        details.append(b);
-      }
+      details.className = "actions";
+      details.append(button("Rows", () => void actionsRef?.preview(r.entity, r.file).catch((e) => update({ error: String(e) }))));
+      if (r.rowsRejected + r.nulled.length > 0) details.append(button("Problems", () => update({ selectedReport: i })));
       return row(
         cell(r.file),
         cell(r.entity.replace(/_/g, " ")),
