@@ -120,7 +120,61 @@ enum Target {
     Ignored,
 }
 
-const PROGRESS_EVERY: usize = 1 << 20;
+/// Rows are parsed in chunks of about this many bytes: progress is reported
+/// (and cancellation checked) between chunks, and the chunk function, called
+/// again and again, is what a wasm engine optimises (V8 tiers up a function
+/// between calls, never inside a long-running one).
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Parses rows into the builders, keeping per-row scratch between chunks.
+struct RowParser<'p> {
+    plan: &'p [Target],
+    headers: &'p [String],
+    cells: Vec<Cell>,
+    nulled: Vec<Reject>,
+    lines: LineCounter,
+}
+
+impl RowParser<'_> {
+    /// Parses records until about `budget` more bytes are consumed; answers
+    /// whether records remain.
+    #[inline(never)]
+    fn parse_chunk(
+        &mut self,
+        records: &mut Records<'_>,
+        text: &[u8],
+        builders: &mut [Option<ColumnBuilder>],
+        report: &mut LoadReport,
+        budget: usize,
+    ) -> bool {
+        let stop = records.consumed().saturating_add(budget);
+        while records.consumed() < stop {
+            let Some(rec) = records.next_record() else { return false };
+            report.rows_read += 1;
+            match parse_row(&rec, self.plan, self.headers, &mut self.cells, &mut self.nulled) {
+                Ok(()) => {
+                    for (i, (b, cell)) in builders.iter_mut().zip(self.cells.iter()).enumerate() {
+                        if let Some(b) = b {
+                            b.append(*cell, rec.field(i));
+                        }
+                    }
+                    report.rows_loaded += 1;
+                    if !self.nulled.is_empty() {
+                        let row = self.lines.line_at(text, rec.start);
+                        report.nulled.extend(self.nulled.drain(..).map(|n| Reject { row, ..n }));
+                    }
+                }
+                Err(mut reject) => {
+                    reject.row = self.lines.line_at(text, rec.start);
+                    report.rows_rejected += 1;
+                    report.rejected.push(reject);
+                    self.nulled.clear();
+                }
+            }
+        }
+        true
+    }
+}
 
 /// Parses `bytes` as one file of `entity` (recognised from the headers when `None`).
 pub fn parse_file(
@@ -188,7 +242,7 @@ pub fn parse_file(
         })
         .collect();
 
-    let estimate = text.len() / 64 + 16;
+    let estimate = estimate_rows(text);
     let mut builders: Vec<Option<ColumnBuilder>> = plan
         .iter()
         .map(|t| match t {
@@ -213,42 +267,25 @@ pub fn parse_file(
         nulled: Vec::new(),
     };
     let total = text.len() as u64;
-    let mut next_progress = PROGRESS_EVERY;
-    let mut lines = LineCounter::default();
-    let mut cells: Vec<Cell> = Vec::with_capacity(headers.len());
-    let mut row_nulled: Vec<Reject> = Vec::new();
-    while let Some(rec) = records.next_record() {
-        report.rows_read += 1;
-        match parse_row(&rec, &plan, &headers, &mut cells, &mut row_nulled) {
-            Ok(()) => {
-                for (i, (b, cell)) in builders.iter_mut().zip(cells.iter()).enumerate() {
-                    if let Some(b) = b {
-                        b.append(*cell, rec.field(i));
-                    }
-                }
-                report.rows_loaded += 1;
-                if !row_nulled.is_empty() {
-                    let row = lines.line_at(text, rec.start);
-                    report.nulled.extend(row_nulled.drain(..).map(|n| Reject { row, ..n }));
-                }
-            }
-            Err(mut reject) => {
-                reject.row = lines.line_at(text, rec.start);
-                report.rows_rejected += 1;
-                report.rejected.push(reject);
-                row_nulled.clear();
-            }
+    let mut rows = RowParser {
+        plan: &plan,
+        headers: &headers,
+        cells: Vec::new(),
+        nulled: Vec::new(),
+        lines: LineCounter::default(),
+    };
+    loop {
+        let more = rows.parse_chunk(&mut records, text, &mut builders, &mut report, CHUNK_BYTES);
+        let done = records.consumed() as u64;
+        if !more {
+            break;
         }
-        let consumed = records.consumed();
-        if consumed >= next_progress {
-            next_progress = consumed + PROGRESS_EVERY;
-            if !progress(Progress {
-                stage: "parse",
-                done: consumed as u64,
-                total,
-            }) {
-                return Err(Error::Cancelled);
-            }
+        if !progress(Progress {
+            stage: "parse",
+            done,
+            total,
+        }) {
+            return Err(Error::Cancelled);
         }
     }
     progress(Progress {
@@ -275,6 +312,15 @@ pub fn parse_file(
         columns,
     };
     Ok((table, report))
+}
+
+/// Rows to reserve room for: the file's length over the mean line length of
+/// its first 64 KiB, plus a margin, so builders rarely grow (and copy) while parsing.
+fn estimate_rows(text: &[u8]) -> usize {
+    let sample = &text[..text.len().min(64 * 1024)];
+    let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
+    let per_line = (sample.len() / lines).max(1);
+    (text.len() / per_line) + text.len() / per_line / 16 + 16
 }
 
 fn dialect_for(opts: &LoadOptions, text: &[u8]) -> Result<Dialect> {

@@ -5,8 +5,13 @@
 use crate::calendar::{days_from_civil, days_in_month};
 
 /// True when the cell holds nothing but white space.
+#[inline]
 pub fn is_blank(cell: &[u8]) -> bool {
-    cell.iter().all(u8::is_ascii_whitespace)
+    match cell.first() {
+        None => true,
+        Some(b) if !b.is_ascii_whitespace() => false,
+        Some(_) => cell.iter().all(u8::is_ascii_whitespace),
+    }
 }
 
 fn trim(cell: &[u8]) -> &[u8] {

@@ -5,15 +5,20 @@ import type { MonthRow } from "../../pkg/web/rapport.js";
 
 const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
-function monthDate(period: string): Date {
+function monthDate(period: string, addMonths = 0, day = 1): Date {
   const [y, m] = period.split("-").map(Number);
-  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, 1));
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1 + addMonths, day));
 }
 
 /** Orders per month as bars and revenue per month as a line, one above the other. */
 export function monthlyOrdersRevenue(rows: MonthRow[], width: number): HTMLElement {
-  const data = rows.map((r) => ({ ...r, month: monthDate(r.period) }));
-  const common = { width, height: 220, marginLeft: 70, x: { type: "utc" as const, label: null } };
+  const data = rows.map((r) => ({ ...r, month: monthDate(r.period), mid: monthDate(r.period, 0, 15) }));
+  const first = rows[0]?.period ?? "1970-01";
+  const last = rows[rows.length - 1]?.period ?? first;
+  // A short history gets room on both sides, so one month is a bar, not the whole chart.
+  const pad = rows.length < 6 ? 2 : 0;
+  const domain = [monthDate(first, -pad), monthDate(last, 1 + pad)];
+  const common = { width, height: 220, marginLeft: 70, x: { type: "utc" as const, label: null, domain } };
   const orders = Plot.plot({
     ...common,
     y: { grid: true, label: "Orders" },
@@ -26,8 +31,8 @@ export function monthlyOrdersRevenue(rows: MonthRow[], width: number): HTMLEleme
     ...common,
     y: { grid: true, label: "Revenue", tickFormat: (v: number) => money.format(v) },
     marks: [
-      Plot.lineY(data, { x: "month", y: "revenue", stroke: "#c2410c", strokeWidth: 2, tip: true }),
-      Plot.dot(data, { x: "month", y: "revenue", fill: "#c2410c", r: 2 }),
+      Plot.lineY(data, { x: "mid", y: "revenue", stroke: "#c2410c", strokeWidth: 2, tip: true }),
+      Plot.dot(data, { x: "mid", y: "revenue", fill: "#c2410c", r: 2 }),
       Plot.ruleY([0]),
     ],
   });

@@ -23,7 +23,7 @@ export function mountOverview(): void {
     const orders = rows.reduce((a, r) => a + r.orders, 0);
     const revenue = rows.reduce((a, r) => a + r.revenue, 0);
     byId("overview-summary").textContent =
-      `${orders.toLocaleString()} orders, revenue ${revenue.toLocaleString(undefined, { maximumFractionDigits: 0 })}, ` +
+      `${orders.toLocaleString()} order${orders === 1 ? "" : "s"}, revenue ${revenue.toLocaleString(undefined, { maximumFractionDigits: 0 })}, ` +
       `${rows[0]?.period} to ${rows[rows.length - 1]?.period}.`;
     chart.append(monthlyOrdersRevenue(rows, Math.max(600, chart.clientWidth - 20)));
   });
