@@ -1,0 +1,134 @@
+//! The native command line, run as a user would: generate a data set, load it,
+//! report on it; JSON on stdout with snake_case names, errors on stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rapport(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .output()
+        .expect("the rapport binary runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rapport-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn csv_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn generate_is_deterministic_and_every_file_loads_with_nothing_lost() {
+    let (a, b) = (temp_dir("gen-a"), temp_dir("gen-b"));
+    let summary = json(&rapport(&[
+        "generate",
+        "--customers",
+        "300",
+        "--seed",
+        "7",
+        "--out",
+        a.to_str().unwrap(),
+    ]));
+    assert_eq!(summary["seed"], 7);
+    json(&rapport(&[
+        "generate",
+        "--customers",
+        "300",
+        "--seed",
+        "7",
+        "--out",
+        b.to_str().unwrap(),
+    ]));
+    for f in ["orders.csv", "customers_shop.csv", "truth/identity.csv"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+    let files = csv_files(&a);
+    assert_eq!(files.len(), 11);
+    let mut args = vec!["load", "--auto"];
+    args.extend(files.iter().map(String::as_str));
+    let reports = json(&rapport(&args));
+    let reports = reports.as_array().unwrap();
+    assert_eq!(reports.len(), 11);
+    for r in reports {
+        let (read, loaded, rejected) = (
+            r["rows_read"].as_u64().unwrap(),
+            r["rows_loaded"].as_u64().unwrap(),
+            r["rows_rejected"].as_u64().unwrap(),
+        );
+        assert_eq!(read, loaded + rejected, "{}", r["file"]);
+        assert!(read > 0, "{}", r["file"]);
+    }
+    let entity_of = |suffix: &str| {
+        reports
+            .iter()
+            .find(|r| r["file"].as_str().unwrap().ends_with(suffix))
+            .unwrap()["entity"]
+            .clone()
+    };
+    assert_eq!(entity_of("customers_support.csv"), "customers");
+    assert_eq!(entity_of("campaign_events.csv"), "campaign_events");
+    let _ = std::fs::remove_dir_all(&a);
+    let _ = std::fs::remove_dir_all(&b);
+}
+
+#[test]
+fn monthly_prints_json_or_csv_and_bad_input_fails_with_the_place() {
+    let dir = temp_dir("monthly");
+    std::fs::create_dir_all(&dir).unwrap();
+    let orders = dir.join("orders.csv");
+    std::fs::write(
+        &orders,
+        "Order,Kund,När,Summa\nO1,K1,2024-01-31,10\nO2,K2,2024-02-01,5.5\n",
+    )
+    .unwrap();
+    let path = orders.to_str().unwrap();
+    let m = json(&rapport(&[
+        "monthly",
+        "--orders",
+        path,
+        "--map",
+        "Order=order_id,Kund=customer_id,När=order_date,Summa=amount",
+    ]));
+    assert_eq!(m["period"], "month");
+    assert_eq!(m["rows"][1]["period"], "2024-02");
+    assert_eq!(m["rows"][1]["revenue"], 5.5);
+    let out = rapport(&[
+        "monthly",
+        "--orders",
+        path,
+        "--format",
+        "csv",
+        "--map",
+        "Order=order_id,Kund=customer_id,När=order_date,Summa=amount",
+    ]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "period,orders,revenue,customers\n2024-01,1,10,1\n2024-02,1,5.5,1\n"
+    );
+    let out = rapport(&["monthly", "--orders", path]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("row 1") && err.contains("customer_id"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
