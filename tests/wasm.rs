@@ -10,6 +10,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 use rapport::wasm_api::Workspace;
 
+mod common;
+
 fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap()
 }
@@ -87,4 +89,27 @@ fn table_comes_back_as_arrow_ipc_stream() {
     // An IPC stream starts with the continuation marker 0xFFFFFFFF.
     assert_eq!(&bytes[..4], &[0xFF, 0xFF, 0xFF, 0xFF]);
     assert!(rapport::wasm_api::memory_bytes() >= 65_536.0);
+}
+
+#[wasm_bindgen_test]
+fn random_bad_inputs_never_trap_the_module() {
+    let mut rng = common::rng(7);
+    for case in 0..1_000 {
+        let bytes = common::random_input(&mut rng);
+        let mut ws = Workspace::new();
+        match ws.load(Some("auto".into()), &bytes, JsValue::UNDEFINED, None) {
+            Ok(r) => {
+                let read = get(&r, "rowsRead").as_f64().unwrap();
+                let sum = get(&r, "rowsLoaded").as_f64().unwrap() + get(&r, "rowsRejected").as_f64().unwrap();
+                assert_eq!(read, sum, "case {case}");
+            }
+            Err(e) => assert!(
+                e.is_instance_of::<js_sys::Error>(),
+                "case {case}: errors are Error objects"
+            ),
+        }
+    }
+    // The module still works after all of that.
+    let mut ws = Workspace::new();
+    assert!(ws.load(None, ORDERS, JsValue::UNDEFINED, None).is_ok());
 }

@@ -224,12 +224,18 @@ pub struct LineCounter {
 
 impl LineCounter {
     /// The line of `text` on which byte `offset` stands; offsets must not decrease.
+    /// Lines end with `\n`, `\r\n` or a lone `\r`, as the reader takes them.
     pub fn line_at(&mut self, text: &[u8], offset: usize) -> u64 {
         let end = offset.min(text.len());
-        if end > self.pos {
-            self.line += text[self.pos..end].iter().filter(|&&b| b == b'\n').count() as u64;
-            self.pos = end;
+        for i in self.pos..end {
+            let ends_line = match text[i] {
+                b'\n' => true,
+                b'\r' => text.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            self.line += u64::from(ends_line);
         }
+        self.pos = self.pos.max(end);
         self.line + 1
     }
 }
@@ -274,7 +280,7 @@ mod tests {
 
     #[test]
     fn records_know_the_line_they_start_on() {
-        let text = b"a,b\n\n\"x\ny\",1\r\n\nq,2\n";
+        let text = b"a,b\n\n\"x\ny\",1\r\n\nq,2\rz,3\n";
         let mut r = Records::new(
             text,
             Dialect {
@@ -288,7 +294,7 @@ mod tests {
         while let Some(rec) = r.next_record() {
             got.push(lines.line_at(text, rec.start));
         }
-        assert_eq!(got, vec![1, 3, 6]);
+        assert_eq!(got, vec![1, 3, 6, 7]);
     }
 
     #[test]
