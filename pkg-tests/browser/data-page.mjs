@@ -84,11 +84,21 @@ test("chosen and dropped files with bad rows show the problems as text and downl
     document.getElementById("dropzone").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
   });
   await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 2);
+  // An Excel-style Windows-1252 export: read with a warning, names intact.
+  const latin1 = readFileSync(join(root, "tests/fixtures/encodings/customers-windows1252.csv"));
+  await page.setInputFiles("#file-input", [{ name: "kunden.csv", mimeType: "text/csv", buffer: latin1 }]);
+  await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 3);
   const rows = await fileRows(page);
   assert.deepEqual(rows.map((r) => [r[0], r[1], r[3], r[4], r[5]]), [
     ["orders-bad.csv", "orders", "3", "1", "2"],
     ["kunder.csv", "customers", "1", "1", "0"],
+    ["kunden.csv", "customers", "4", "4", "0"],
   ]);
+  assert.match(rows[2][2], /semicolon, windows-1252.*⚠ not UTF-8; read as Windows-1252/s);
+  await page.click("#files tbody tr:nth-child(3) button:has-text('Rows')");
+  await page.waitForSelector("#preview:not([hidden]) tbody tr");
+  const names = await page.$$eval("#preview-table tbody td", (td) => td.map((t) => t.textContent));
+  for (const n of ["Åsa", "Ångström", "Jürgen", "Müller", "Köln", "Élodie", "Lefèvre", "Besançon", "Cœur"]) assert.ok(names.includes(n), n);
   await page.click("#files tbody tr:first-child button:has-text('Problems')");
   await page.waitForSelector("#rejects:not([hidden])");
   const rejects = await page.$$eval("#rejects tbody tr", (trs) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent)));

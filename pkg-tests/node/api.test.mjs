@@ -79,7 +79,8 @@ test("errors are RapportError with a code, and say where", () => {
   assert.throws(() => ws.load("orders", enc.encode("x,y\n1,2\n"), { fileName: "bad.csv" }), {
     name: "RapportError", code: "INGEST", file: "bad.csv", row: 1, message: /bad\.csv, row 1: orders need a 'customer_id' column/,
   });
-  assert.throws(() => ws.load("orders", new Uint8Array([0xff, 0xfe, 0x41, 0]), { fileName: "u16.csv" }), { code: "FORMAT", message: /UTF-16/ });
+  assert.throws(() => ws.load("orders", new Uint8Array([0xff, 0xfe, 0x41, 0, 0x42]), { fileName: "u16.csv" }), { code: "FORMAT", message: /UTF-16LE .*cut short/ });
+  assert.throws(() => ws.load("auto", enc.encode("PAR1\0\0"), { fileName: "x.parquet" }), { code: "FORMAT", message: /Parquet/ });
   assert.throws(() => ws.load("auto", enc.encode("a\n1\n"), { filename: "typo" }), { code: "OPTIONS", message: /unknown option 'filename'/ });
   assert.throws(() => ws.monthlyRevenue(), { code: "MISSING_DATA" });
   assert.match(version(), /^\d+\.\d+\.\d+$/);

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::csv::{LineCounter, Record, Records};
-use super::dialect::{check_encoding, sniff, Dialect};
+use super::dialect::{sniff, Dialect};
+use super::encoding::decode;
 use super::entity::{field_for_header, normalise_header, recognise, Entity, FieldSpec, FieldType};
 use super::values::{is_blank, parse_bool, parse_date, parse_number, parse_timestamp};
 use crate::table::{Cell, ColumnBuilder, ParsedColumn};
@@ -103,6 +104,8 @@ pub struct LoadReport {
     pub rejected: Vec<Reject>,
     /// Every cell of an optional column that could not be parsed and was stored as null.
     pub nulled: Vec<Reject>,
+    /// What the user should know about how the file was read (e.g. a guessed encoding).
+    pub warnings: Vec<String>,
 }
 
 /// A parsed file, not yet merged into a workspace.
@@ -188,7 +191,8 @@ pub fn parse_file(
     } else {
         opts.file_name.as_str()
     };
-    let (text, encoding) = check_encoding(file, bytes)?;
+    let decoded = decode(file, bytes)?;
+    let (text, encoding): (&[u8], _) = (&decoded.text, decoded.encoding);
     let dialect = dialect_for(opts, text)?;
     let mut records = Records::new(text, dialect);
     let headers: Vec<String> = match records.next_record() {
@@ -257,6 +261,7 @@ pub fn parse_file(
         source: opts.source_tag(),
         format: if dialect.delimiter == '\t' { "tsv" } else { "csv" },
         encoding,
+        warnings: decoded.warning.iter().cloned().collect(),
         dialect,
         bytes: bytes.len() as u64,
         rows_read: 0,

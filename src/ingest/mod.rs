@@ -3,6 +3,7 @@
 
 mod csv;
 mod dialect;
+mod encoding;
 mod entity;
 mod load;
 mod values;

@@ -40,9 +40,12 @@ export interface Dialect { delimiter: string; quote: string; header: boolean; }
 
 /** The result of a load (`crate::LoadReport`). rowsRead = rowsLoaded + rowsRejected, always. */
 export interface LoadReport {
-  file: string; entity: EntityName; source: string; format: "csv" | "tsv"; encoding: string;
+  file: string; entity: EntityName; source: string; format: "csv" | "tsv";
+  encoding: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
   dialect: Dialect; bytes: number; rowsRead: number; rowsLoaded: number; rowsRejected: number;
   mapping: MappingEntry[]; rejected: Reject[]; nulled: Reject[];
+  /** What the user should know about how the file was read (e.g. a guessed encoding). */
+  warnings: string[];
 }
 
 /** One month of `monthlyRevenue` (`crate::report::MonthRow`). */

@@ -71,6 +71,17 @@ function button(label: string, onClick: () => void): HTMLButtonElement {
   return b;
 }
 
+function dialectCell(r: LoadReport): HTMLTableCellElement {
+  const td = cell(`${r.format.toUpperCase()}, ${DELIMITER_NAMES[r.dialect.delimiter] ?? r.dialect.delimiter}, ${r.encoding}`);
+  for (const w of r.warnings) {
+    const note = document.createElement("div");
+    note.className = "warning";
+    note.textContent = `⚠ ${w}`;
+    td.append(note);
+  }
+  return td;
+}
+
 function selected(s: State): LoadReport | undefined {
   return s.selectedReport === null ? undefined : s.reports[s.selectedReport];
 }
@@ -95,7 +106,7 @@ function render(s: State): void {
       return row(
         cell(r.file),
         cell(r.entity.replace(/_/g, " ")),
-        cell(`${r.format.toUpperCase()}, ${DELIMITER_NAMES[r.dialect.delimiter] ?? r.dialect.delimiter}, ${r.encoding}`),
+        dialectCell(r),
         cell(r.rowsRead, "num"),
         cell(r.rowsLoaded, "num"),
         cell(r.rowsRejected, r.rowsRejected > 0 ? "num bad" : "num"),
