@@ -56,16 +56,29 @@ pub fn parse_date(cell: &[u8]) -> Option<i32> {
     None
 }
 
-/// A timestamp as UTC milliseconds: `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH[:]MM]`.
-/// Without an offset the time is taken as written (the data's own zone).
+/// A timestamp as UTC milliseconds: `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH[:]MM]`
+/// (or a compact date, or any date of [`parse_date`], at midnight). Without an
+/// offset the time is taken as written (the data's own zone).
 pub fn parse_timestamp(cell: &[u8]) -> Option<i64> {
     let s = trim(cell);
-    let day = parse_date(&s[..s.len().min(10)])?;
-    let mut ms = i64::from(day) * 86_400_000;
-    if s.len() == 10 {
-        return Some(ms);
+    let split = s.iter().position(|&b| b == b'T' || b == b' ').unwrap_or(s.len());
+    let day = parse_date(&s[..split])?;
+    at_time(day, &s[split..])
+}
+
+/// Midnight of `day` plus the time of day in `rest` (empty, or a separator
+/// followed by `HH:MM[:SS[.fff]][Z|±HH[:]MM]`), in UTC milliseconds.
+pub(crate) fn at_time(day: i32, rest: &[u8]) -> Option<i64> {
+    let ms = i64::from(day) * 86_400_000;
+    match rest.split_first() {
+        None => Some(ms),
+        Some((b'T' | b' ', t)) => time_of_day(t).map(|t| ms + t),
+        Some(_) => None,
     }
-    let t = &s[11..];
+}
+
+/// `HH:MM[:SS[.fff]][Z|±HH[:]MM]` as milliseconds after midnight UTC.
+fn time_of_day(t: &[u8]) -> Option<i64> {
     if t.len() < 5 || t[2] != b':' {
         return None;
     }
@@ -73,7 +86,7 @@ pub fn parse_timestamp(cell: &[u8]) -> Option<i64> {
     if h > 23 || mi > 59 {
         return None;
     }
-    ms += i64::from(h * 3600 + mi * 60) * 1000;
+    let mut ms = i64::from(h * 3600 + mi * 60) * 1000;
     let mut rest = &t[5..];
     if rest.len() >= 3 && rest[0] == b':' {
         let sec = digits(&rest[1..3])?;
@@ -239,6 +252,11 @@ mod tests {
         );
         assert_eq!(parse_timestamp(b"2024-05-01T25:00"), None);
         assert_eq!(parse_timestamp(b"2024-05-01Tnoon"), None);
+        assert_eq!(parse_timestamp(b"20240501"), Some(midnight));
+        assert_eq!(parse_timestamp(b"20240501 02:30"), Some(midnight + 9_000_000));
+        for short in ["2", "2024-05", "20240501T", "2024-05-01T1", "2024-05-01x02:30"] {
+            assert_eq!(parse_timestamp(short.as_bytes()), None, "{short}");
+        }
     }
 
     #[test]
