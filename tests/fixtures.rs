@@ -70,3 +70,97 @@ fn every_encoding_fixture_loads_the_same_names() {
         );
     }
 }
+
+fn load_fixture(name: &str) -> (Workspace, rapport::LoadReport) {
+    let bytes = std::fs::read(format!("{}/tests/fixtures/dialects/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut ws = Workspace::new();
+    let r = ws.load(None, &bytes, &LoadOptions::named(name)).unwrap();
+    (ws, r)
+}
+
+fn dates_and_amounts(ws: &Workspace) -> Vec<(String, f64)> {
+    let ipc = ws.entity_ipc(Entity::Orders, &Default::default()).unwrap();
+    let batch = StreamReader::try_new(std::io::Cursor::new(ipc), None)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let schema = batch.schema();
+    let date = batch
+        .column(schema.index_of("order_date").unwrap())
+        .as_primitive::<arrow_array::types::Date32Type>();
+    let amount = batch
+        .column(schema.index_of("amount").unwrap())
+        .as_primitive::<arrow_array::types::Float64Type>();
+    (0..batch.num_rows())
+        .map(|i| (rapport::calendar::date_label(date.value(i)), amount.value(i)))
+        .collect()
+}
+
+#[test]
+fn dates_and_numbers_are_read_as_each_tool_writes_them() {
+    let (ws, r) = load_fixture("orders-de.csv");
+    assert_eq!((r.dialect.delimiter, r.rows_loaded, r.rows_rejected), (';', 3, 0));
+    let formats: Vec<Option<&str>> = r.mapping.iter().map(|m| m.format).collect();
+    assert_eq!(formats, vec![None, None, Some("DD/MM/YYYY"), Some("1.234,56")]);
+    assert_eq!(
+        dates_and_amounts(&ws),
+        vec![
+            ("2024-03-05".into(), 1234.5),
+            ("2024-12-31".into(), 12.5),
+            ("2024-02-29".into(), -3.25)
+        ]
+    );
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+
+    let (ws, r) = load_fixture("orders-us.csv");
+    assert_eq!(r.mapping[2].format, Some("MM/DD/YYYY"));
+    assert_eq!(
+        dates_and_amounts(&ws),
+        vec![
+            ("2024-03-05".into(), 1234.5),
+            ("2024-12-31".into(), 12.5),
+            ("2024-02-29".into(), -3.25)
+        ]
+    );
+
+    let (ws, r) = load_fixture("orders-excel.tsv");
+    assert_eq!(r.mapping[2].format, Some("Excel serial day"));
+    assert_eq!(
+        dates_and_amounts(&ws),
+        vec![
+            ("2024-03-05".into(), 10.0),
+            ("2024-12-31".into(), 20.0),
+            ("2024-02-29".into(), 30.0)
+        ]
+    );
+}
+
+#[test]
+fn an_ambiguous_date_column_is_read_day_first_with_a_warning_and_can_be_overridden() {
+    let (ws, r) = load_fixture("orders-ambiguous.csv");
+    assert_eq!(r.warnings.len(), 1);
+    assert!(
+        r.warnings[0].starts_with("column 'order_date': every day in the sample is 12 or less"),
+        "{:?}",
+        r.warnings
+    );
+    assert_eq!(dates_and_amounts(&ws)[0].0, "2024-02-01");
+    let bytes = std::fs::read(format!(
+        "{}/tests/fixtures/dialects/orders-ambiguous.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut opts = LoadOptions::named("orders-ambiguous.csv");
+    opts.formats.insert("order_date".into(), "MM/DD/YYYY".into());
+    let mut ws = Workspace::new();
+    let r = ws.load(None, &bytes, &opts).unwrap();
+    assert!(r.warnings.is_empty());
+    assert_eq!(dates_and_amounts(&ws)[0].0, "2024-01-02");
+    opts.formats.insert("order_date".into(), "YYYY/DD/MM".into());
+    assert!(Workspace::new()
+        .load(None, &bytes, &opts)
+        .unwrap_err()
+        .to_string()
+        .contains("formats"));
+}

@@ -97,3 +97,19 @@ test("rejected rows and nulled cells carry line, column, value and reason", () =
   assert.match(r.rejected[0].reason, /not a valid date/);
   ws.free();
 });
+
+test("date and number styles are inferred per column, and can be given", () => {
+  const csv = "order_id;customer_id;order_date;amount\nO1;C1;01/02/2024;1.234,50\nO2;C2;03/04/2024;7,25\n";
+  let ws = new Workspace();
+  let r = ws.load("auto", enc.encode(csv), { fileName: "o.csv" });
+  assert.deepEqual(r.mapping.map((m) => m.format), [null, null, "DD/MM/YYYY", "1.234,56"]);
+  assert.match(r.warnings[0], /column 'order_date': every day in the sample is 12 or less/);
+  assert.deepEqual(ws.monthlyRevenue().rows.map((m) => [m.period, m.revenue]), [["2024-02", 1234.5], ["2024-03", 0], ["2024-04", 7.25]]);
+  ws.free();
+  ws = new Workspace();
+  r = ws.load("auto", enc.encode(csv), { fileName: "o.csv", formats: { order_date: "MM/DD/YYYY" } });
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(ws.monthlyRevenue().rows.map((m) => m.period), ["2024-01", "2024-02", "2024-03"]);
+  assert.throws(() => ws.load("auto", enc.encode(csv), { formats: { order_date: "DD-MON-YY" } }), { code: "OPTIONS", field: "formats" });
+  ws.free();
+});

@@ -8,7 +8,10 @@ use super::csv::{LineCounter, Record, Records};
 use super::dialect::{sniff, Dialect};
 use super::encoding::decode;
 use super::entity::{field_for_header, normalise_header, recognise, Entity, FieldSpec, FieldType};
-use super::values::{is_blank, parse_bool, parse_date, parse_number, parse_timestamp};
+use super::styles::{
+    infer_date_style, infer_number_style, parse_date_as, parse_number_as, parse_timestamp_as, DateStyle, NumberStyle,
+};
+use super::values::{is_blank, parse_bool};
 use crate::table::{Cell, ColumnBuilder, ParsedColumn};
 use crate::{Error, Result};
 
@@ -27,6 +30,10 @@ pub struct LoadOptions {
     pub source: Option<String>,
     /// The delimiter, when sniffing should be skipped.
     pub delimiter: Option<char>,
+    /// Header → how its dates or numbers are written, instead of inferring it:
+    /// `YYYY-MM-DD`, `DD/MM/YYYY`, `MM/DD/YYYY`, `excel` (serial days), or for
+    /// numbers `1,234.56` / `1.234,56`.
+    pub formats: BTreeMap<String, String>,
 }
 
 impl LoadOptions {
@@ -82,6 +89,8 @@ pub struct MappingEntry {
     /// The type the column is stored as (absent when ignored).
     #[serde(rename = "type")]
     pub ty: Option<FieldType>,
+    /// How the column's dates or numbers are read (inferred, or as given in `formats`).
+    pub format: Option<&'static str>,
 }
 
 /// The answer to a load: what the file was understood as and what became of every row.
@@ -132,6 +141,7 @@ const CHUNK_BYTES: usize = 1 << 20;
 /// Parses rows into the builders, keeping per-row scratch between chunks.
 struct RowParser<'p> {
     plan: &'p [Target],
+    styles: &'p [CellStyle],
     headers: &'p [String],
     cells: Vec<Cell>,
     nulled: Vec<Reject>,
@@ -154,7 +164,14 @@ impl RowParser<'_> {
         while records.consumed() < stop {
             let Some(rec) = records.next_record() else { return false };
             report.rows_read += 1;
-            match parse_row(&rec, self.plan, self.headers, &mut self.cells, &mut self.nulled) {
+            match parse_row(
+                &rec,
+                self.plan,
+                self.styles,
+                self.headers,
+                &mut self.cells,
+                &mut self.nulled,
+            ) {
                 Ok(()) => {
                     for (i, (b, cell)) in builders.iter_mut().zip(self.cells.iter()).enumerate() {
                         if let Some(b) = b {
@@ -221,27 +238,32 @@ pub fn parse_file(
         })?,
     };
     let plan = plan_columns(entity, &headers, opts, file)?;
+    let (styles, style_warnings) = column_styles(text, dialect, &plan, &headers, opts)?;
     let mapping = plan
         .iter()
         .zip(&headers)
-        .map(|(t, h)| match t {
+        .zip(&styles)
+        .map(|((t, h), style)| match t {
             Target::Field(s) => MappingEntry {
                 header: h.clone(),
                 field: Some(s.name.to_string()),
                 kind: "field",
                 ty: Some(s.ty),
+                format: style.label(s.ty),
             },
             Target::Attribute => MappingEntry {
                 header: h.clone(),
                 field: None,
                 kind: "attribute",
                 ty: Some(FieldType::Text),
+                format: None,
             },
             Target::Ignored => MappingEntry {
                 header: h.clone(),
                 field: None,
                 kind: "ignored",
                 ty: None,
+                format: None,
             },
         })
         .collect();
@@ -261,7 +283,7 @@ pub fn parse_file(
         source: opts.source_tag(),
         format: if dialect.delimiter == '\t' { "tsv" } else { "csv" },
         encoding,
-        warnings: decoded.warning.iter().cloned().collect(),
+        warnings: decoded.warning.iter().cloned().chain(style_warnings).collect(),
         dialect,
         bytes: bytes.len() as u64,
         rows_read: 0,
@@ -274,6 +296,7 @@ pub fn parse_file(
     let total = text.len() as u64;
     let mut rows = RowParser {
         plan: &plan,
+        styles: &styles,
         headers: &headers,
         cells: Vec::new(),
         nulled: Vec::new(),
@@ -434,6 +457,7 @@ fn clip(raw: &[u8]) -> String {
 fn parse_row(
     rec: &Record<'_>,
     plan: &[Target],
+    styles: &[CellStyle],
     headers: &[String],
     cells: &mut Vec<Cell>,
     nulled: &mut Vec<Reject>,
@@ -477,15 +501,15 @@ fn parse_row(
         let parsed = match spec_ty {
             // The whole file was checked to be UTF-8 before parsing began.
             FieldType::Text | FieldType::CustomerKey | FieldType::OrderKey => Some(Cell::Text),
-            FieldType::Number => parse_number(raw).map(Cell::Number),
-            FieldType::Date => parse_date(raw).map(Cell::Date),
-            FieldType::Timestamp => parse_timestamp(raw).map(Cell::Timestamp),
+            FieldType::Number => parse_number_as(raw, styles[i].number).map(Cell::Number),
+            FieldType::Date => parse_date_as(raw, styles[i].date).map(Cell::Date),
+            FieldType::Timestamp => parse_timestamp_as(raw, styles[i].date).map(Cell::Timestamp),
             FieldType::Bool => parse_bool(raw).map(Cell::Bool),
         };
         match parsed {
             Some(cell) => cells.push(cell),
             None => {
-                let reason = format!("not a valid {}", type_word(spec_ty));
+                let reason = format!("not a valid {}", type_word(spec_ty, styles[i]));
                 let reject = Reject {
                     row,
                     column: Some(headers[i].clone()),
@@ -503,12 +527,144 @@ fn parse_row(
     Ok(())
 }
 
-fn type_word(ty: FieldType) -> &'static str {
+fn type_word(ty: FieldType, style: CellStyle) -> String {
     match ty {
-        FieldType::Text | FieldType::CustomerKey | FieldType::OrderKey => "text",
-        FieldType::Number => "number",
-        FieldType::Date => "date (YYYY-MM-DD or YYYYMMDD)",
-        FieldType::Timestamp => "timestamp (ISO 8601)",
-        FieldType::Bool => "true/false value",
+        FieldType::Text | FieldType::CustomerKey | FieldType::OrderKey => "text".into(),
+        FieldType::Number => format!("number (written like {})", style.label(ty).unwrap_or("1,234.56")),
+        FieldType::Date => format!("date (written like {})", style.date.label()),
+        FieldType::Timestamp => format!("timestamp (written like {} hh:mm)", style.date.label()),
+        FieldType::Bool => "true/false value".into(),
     }
+}
+
+/// How one column's dates and numbers are read.
+#[derive(Debug, Clone, Copy)]
+struct CellStyle {
+    date: DateStyle,
+    number: NumberStyle,
+}
+
+impl CellStyle {
+    const DEFAULT: CellStyle = CellStyle {
+        date: DateStyle::Iso,
+        number: NumberStyle::DecimalPoint,
+    };
+
+    fn label(self, ty: FieldType) -> Option<&'static str> {
+        match ty {
+            FieldType::Date | FieldType::Timestamp => Some(self.date.label()),
+            FieldType::Number => Some(match self.number {
+                NumberStyle::DecimalPoint => "1,234.56",
+                NumberStyle::DecimalComma => "1.234,56",
+            }),
+            _ => None,
+        }
+    }
+
+    fn parse(text: &str) -> Option<CellStyle> {
+        let d = CellStyle::DEFAULT;
+        Some(match text.trim().to_ascii_uppercase().as_str() {
+            "YYYY-MM-DD" | "ISO" => CellStyle {
+                date: DateStyle::Iso,
+                ..d
+            },
+            "DD/MM/YYYY" | "DD.MM.YYYY" | "DMY" => CellStyle {
+                date: DateStyle::DayFirst,
+                ..d
+            },
+            "MM/DD/YYYY" | "MDY" => CellStyle {
+                date: DateStyle::MonthFirst,
+                ..d
+            },
+            "EXCEL" => CellStyle {
+                date: DateStyle::ExcelSerial,
+                ..d
+            },
+            "1,234.56" | "POINT" => CellStyle {
+                number: NumberStyle::DecimalPoint,
+                ..d
+            },
+            "1.234,56" | "COMMA" => CellStyle {
+                number: NumberStyle::DecimalComma,
+                ..d
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// Rows sampled to infer how a column writes dates and numbers.
+const STYLE_SAMPLE_ROWS: usize = 2000;
+
+/// Each column's style: from `opts.formats`, else inferred from the first rows;
+/// with a warning for every column whose reading was a guess.
+fn column_styles(
+    text: &[u8],
+    dialect: Dialect,
+    plan: &[Target],
+    headers: &[String],
+    opts: &LoadOptions,
+) -> Result<(Vec<CellStyle>, Vec<String>)> {
+    let typed = |t: &Target| match t {
+        Target::Field(s) if matches!(s.ty, FieldType::Number | FieldType::Date | FieldType::Timestamp) => Some(s.ty),
+        _ => None,
+    };
+    let mut given: Vec<Option<CellStyle>> = vec![None; headers.len()];
+    for (header, format) in &opts.formats {
+        let i = headers
+            .iter()
+            .position(|h| normalise_header(h) == normalise_header(header));
+        let i = i.ok_or_else(|| Error::option("formats", header, format!("no column '{header}' in the file")))?;
+        let style = CellStyle::parse(format).ok_or_else(|| {
+            Error::option(
+                "formats",
+                format,
+                "expected YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, excel, 1,234.56 or 1.234,56",
+            )
+        })?;
+        given[i] = Some(style);
+    }
+    let mut samples: Vec<Vec<Vec<u8>>> = vec![Vec::new(); headers.len()];
+    if plan.iter().zip(&given).any(|(t, g)| typed(t).is_some() && g.is_none()) {
+        let mut records = Records::new(text, dialect);
+        records.next_record();
+        for _ in 0..STYLE_SAMPLE_ROWS {
+            let Some(rec) = records.next_record() else { break };
+            for (i, t) in plan.iter().enumerate() {
+                let f = rec.field(i);
+                if typed(t).is_some() && given[i].is_none() && !is_blank(f) {
+                    samples[i].push(f.to_vec());
+                }
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    let styles = plan
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if let Some(style) = given[i] {
+                return style;
+            }
+            let cells: Vec<&[u8]> = samples[i].iter().map(Vec::as_slice).collect();
+            match typed(t) {
+                Some(FieldType::Number) => CellStyle {
+                    number: infer_number_style(&cells),
+                    ..CellStyle::DEFAULT
+                },
+                Some(ty) => {
+                    let (date, warning) = infer_date_style(&cells, ty == FieldType::Timestamp);
+                    if let Some(w) = warning {
+                        warnings.push(format!("column '{}': {w}", headers[i]));
+                    }
+                    CellStyle {
+                        date,
+                        ..CellStyle::DEFAULT
+                    }
+                }
+                None => CellStyle::DEFAULT,
+            }
+        })
+        .collect();
+    Ok((styles, warnings))
 }

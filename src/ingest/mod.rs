@@ -6,9 +6,13 @@ mod dialect;
 mod encoding;
 mod entity;
 mod load;
+mod styles;
 mod values;
 
 pub use dialect::Dialect;
 pub use entity::{field_for_header, normalise_header, recognise, Entity, FieldSpec, FieldType};
 pub use load::{parse_file, LoadOptions, LoadReport, MappingEntry, ParsedTable, Progress, Reject};
+pub use styles::{
+    infer_date_style, infer_number_style, parse_date_as, parse_number_as, parse_timestamp_as, DateStyle, NumberStyle,
+};
 pub use values::{parse_bool, parse_date, parse_number, parse_timestamp};

@@ -21,6 +21,9 @@ export interface LoadOptions {
   source?: string;
   /** Field delimiter, when sniffing should be skipped. */
   delimiter?: string;
+  /** Header → how its dates or numbers are written, instead of inferring it:
+   *  "YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "excel", "1,234.56" or "1.234,56". */
+  formats?: Record<string, string>;
 }
 
 /** Progress of a long operation (`crate::Progress`). */
@@ -33,6 +36,8 @@ export interface Reject { row: number; column: string | null; value: string; rea
 export interface MappingEntry {
   header: string; field: string | null; kind: "field" | "attribute" | "ignored";
   type: "text" | "customer_key" | "order_key" | "number" | "date" | "timestamp" | "bool" | null;
+  /** How dates or numbers are read: "YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "Excel serial day", "1,234.56", "1.234,56". */
+  format: string | null;
 }
 
 /** The CSV dialect found (`crate::ingest::Dialect`). */

@@ -38,7 +38,7 @@ impl JsWorkspace {
     /// @param entity - `"orders"`, `"customers"`, … or `"auto"`/`undefined` to
     ///   recognise the entity from the headers.
     /// @param bytes - the file's bytes.
-    /// @param options - `{ fileName, format, mapping, source, delimiter }`.
+    /// @param options - `{ fileName, format, mapping, source, delimiter, formats }`.
     /// @param onProgress - called about every megabyte with `{stage, done, total}`;
     ///   return `false` to cancel.
     /// @returns the load report: entity, dialect, mapping, `rowsRead`,
@@ -63,7 +63,7 @@ impl JsWorkspace {
         let opts: LoadOptions = from_js(
             "options",
             options,
-            &["fileName", "format", "mapping", "source", "delimiter"],
+            &["fileName", "format", "mapping", "source", "delimiter", "formats"],
         )?;
         let mut progress = |p: Progress| match &on_progress {
             None => true,
