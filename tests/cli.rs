@@ -132,3 +132,18 @@ fn monthly_prints_json_or_csv_and_bad_input_fails_with_the_place() {
     assert!(err.contains("row 1") && err.contains("customer_id"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn preview_prints_the_head_of_a_file_as_read() {
+    let dir = temp_dir("preview");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("kunder.csv");
+    std::fs::write(&file, "Kundnummer;Namn\nK1;\"Öberg; Åsa\"\nK2;Li\nK3;Wu\n").unwrap();
+    let p = json(&rapport(&["preview", file.to_str().unwrap(), "--rows", "2"]));
+    assert_eq!(p["format"], "csv");
+    assert_eq!(p["dialect"]["delimiter"], ";");
+    assert_eq!(p["encoding"], "utf-8");
+    assert_eq!(p["header"], serde_json::json!(["Kundnummer", "Namn"]));
+    assert_eq!(p["rows"], serde_json::json!([["K1", "Öberg; Åsa"], ["K2", "Li"]]));
+    let _ = std::fs::remove_dir_all(&dir);
+}

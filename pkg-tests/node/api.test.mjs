@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { tableFromIPC } from "apache-arrow";
-import { Workspace, version } from "rapport";
+import { Workspace, preview, version } from "rapport";
 import { sample } from "./helpers.mjs";
 
 const enc = new TextEncoder();
@@ -112,4 +112,12 @@ test("date and number styles are inferred per column, and can be given", () => {
   assert.deepEqual(ws.monthlyRevenue().rows.map((m) => m.period), ["2024-01", "2024-02", "2024-03"]);
   assert.throws(() => ws.load("auto", enc.encode(csv), { formats: { order_date: "DD-MON-YY" } }), { code: "OPTIONS", field: "formats" });
   ws.free();
+});
+
+test("preview shows a file's head as read", () => {
+  const p = preview(enc.encode("Kundnummer;Namn\nK1;\"Öberg; Åsa\"\nK2;Li\n"), { fileName: "k.csv", rows: 1 });
+  assert.deepEqual([p.format, p.dialect.delimiter, p.encoding], ["csv", ";", "utf-8"]);
+  assert.deepEqual(p.header, ["Kundnummer", "Namn"]);
+  assert.deepEqual(p.rows, [["K1", "Öberg; Åsa"]]);
+  assert.throws(() => preview(enc.encode("a\n"), { lines: 3 }), { code: "OPTIONS" });
 });

@@ -26,6 +26,14 @@ struct Cli {
 enum Command {
     /// Write a realistic, deterministic CRM data set (every entity plus ground truth).
     Generate(GenerateArgs),
+    /// Print a file's format, dialect, encoding, header and first rows as read.
+    Preview {
+        /// The file.
+        file: PathBuf,
+        /// How many rows.
+        #[arg(long, default_value_t = 20)]
+        rows: usize,
+    },
     /// Load files and print the load report of each.
     Load(InputArgs),
     /// Orders, revenue and customers per calendar month.
@@ -198,6 +206,18 @@ fn run_generate(args: &GenerateArgs) -> Result<()> {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Generate(args) => run_generate(&args),
+        Command::Preview { file, rows } => {
+            let bytes = fs::read(&file).map_err(|e| Error::Format {
+                file: file.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let opts = rapport::ingest::PreviewOptions {
+                file_name: file.display().to_string(),
+                rows: Some(rows),
+                ..Default::default()
+            };
+            print_json(&rapport::ingest::preview(&bytes, &opts)?)
+        }
         Command::Load(input) => {
             let (_, reports) = input.load()?;
             print_json(&reports)

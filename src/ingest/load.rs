@@ -351,7 +351,7 @@ fn estimate_rows(text: &[u8]) -> usize {
     (text.len() / per_line) + text.len() / per_line / 16 + 16
 }
 
-fn dialect_for(opts: &LoadOptions, text: &[u8]) -> Result<Dialect> {
+pub(super) fn dialect_for(opts: &LoadOptions, text: &[u8]) -> Result<Dialect> {
     let mut dialect = sniff(text);
     match opts.format.as_deref() {
         None | Some("csv") => {}

@@ -6,12 +6,14 @@ mod dialect;
 mod encoding;
 mod entity;
 mod load;
+mod preview;
 mod styles;
 mod values;
 
 pub use dialect::Dialect;
 pub use entity::{field_for_header, normalise_header, recognise, Entity, FieldSpec, FieldType};
 pub use load::{parse_file, LoadOptions, LoadReport, MappingEntry, ParsedTable, Progress, Reject};
+pub use preview::{preview, Preview, PreviewOptions};
 pub use styles::{
     infer_date_style, infer_number_style, parse_date_as, parse_number_as, parse_timestamp_as, DateStyle, NumberStyle,
 };

@@ -8,6 +8,7 @@ mod workspace;
 pub use workspace::JsWorkspace;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsValue;
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,6 +29,21 @@ fn start() {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The header and first rows of a file as the reader splits them, before any
+/// typing: format, dialect, encoding, `header` and `rows` of strings.
+///
+/// @param bytes - the file's bytes.
+/// @param options - `{ fileName, format, delimiter, rows }` (20 rows by default).
+#[wasm_bindgen(unchecked_return_type = "Preview")]
+pub fn preview(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "PreviewOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts: crate::ingest::PreviewOptions =
+        convert::from_js("options", options, &["fileName", "format", "delimiter", "rows"])?;
+    convert::to_js(&crate::ingest::preview(bytes, &opts).map_err(convert::js_error)?)
 }
 
 /// Bytes of linear memory the module holds now (it only grows), for progress

@@ -62,6 +62,15 @@ export interface MonthlyRevenue { period: "month"; rows: MonthRow[]; }
 /** Which rows `table()` exports (`crate::table::TableQuery`). */
 export interface TableQuery { limit?: number; file?: string; }
 
+/** Options of `preview` (`crate::ingest::PreviewOptions`). */
+export interface PreviewOptions { fileName?: string; format?: "csv" | "tsv"; delimiter?: string; rows?: number; }
+
+/** A file's head as read (`crate::ingest::Preview`). */
+export interface Preview {
+  format: "csv" | "tsv"; dialect: Dialect; encoding: string; warnings: string[];
+  header: string[]; rows: string[][];
+}
+
 /** One line of `tables()` (`crate::table::TableSummary`). */
 export interface TableSummary { entity: EntityName; files: number; rows: number; columns: string[]; }
 "#;

@@ -1,0 +1,96 @@
+//! A file's first rows exactly as the reader splits them, before any typing:
+//! what the page shows beside the column mapping and what `rapport preview` prints.
+
+use serde::Serialize;
+
+use super::csv::Records;
+use super::dialect::Dialect;
+use super::encoding::decode;
+use super::load::{dialect_for, LoadOptions};
+use crate::Result;
+
+/// The head of a file as read.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    /// `csv` or `tsv`.
+    pub format: &'static str,
+    pub dialect: Dialect,
+    pub encoding: &'static str,
+    /// Why the encoding was a guess, if it was.
+    pub warnings: Vec<String>,
+    pub header: Vec<String>,
+    /// The first rows' cells, unescaped, as text.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What to preview.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct PreviewOptions {
+    /// The file's name, for messages.
+    pub file_name: String,
+    /// `"csv"` or `"tsv"`; sniffed when absent.
+    pub format: Option<String>,
+    /// The delimiter, when sniffing should be skipped.
+    pub delimiter: Option<char>,
+    /// How many rows (default 20).
+    pub rows: Option<usize>,
+}
+
+/// The header and the first rows of a file, as strings.
+pub fn preview(bytes: &[u8], opts: &PreviewOptions) -> Result<Preview> {
+    let load = LoadOptions {
+        file_name: opts.file_name.clone(),
+        format: opts.format.clone(),
+        delimiter: opts.delimiter,
+        ..Default::default()
+    };
+    let rows = opts.rows.unwrap_or(20);
+    let file = if load.file_name.is_empty() {
+        "(unnamed)"
+    } else {
+        load.file_name.as_str()
+    };
+    let decoded = decode(file, bytes)?;
+    let dialect = dialect_for(&load, &decoded.text)?;
+    let mut records = Records::new(&decoded.text, dialect);
+    let as_strings = |rec: &super::csv::Record<'_>| -> Vec<String> {
+        (0..rec.len())
+            .map(|i| String::from_utf8_lossy(rec.field(i)).into_owned())
+            .collect()
+    };
+    let header = records.next_record().map(|r| as_strings(&r)).unwrap_or_default();
+    let mut out = Vec::with_capacity(rows);
+    while out.len() < rows {
+        let Some(rec) = records.next_record() else { break };
+        out.push(as_strings(&rec));
+    }
+    Ok(Preview {
+        format: if dialect.delimiter == '\t' { "tsv" } else { "csv" },
+        dialect,
+        encoding: decoded.encoding,
+        warnings: decoded.warning.into_iter().collect(),
+        header,
+        rows: out,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_shows_cells_unescaped_and_stops_at_n_rows() {
+        let opts = PreviewOptions {
+            file_name: "f.csv".into(),
+            rows: Some(2),
+            ..Default::default()
+        };
+        let p = preview(b"a;b\n\"x;1\";2\n3;4\n5;6\n", &opts).unwrap();
+        assert_eq!((p.format, p.dialect.delimiter, p.encoding), ("csv", ';', "utf-8"));
+        assert_eq!(p.header, vec!["a", "b"]);
+        assert_eq!(p.rows, vec![vec!["x;1", "2"], vec!["3", "4"]]);
+        assert!(preview(b"", &PreviewOptions::default()).unwrap().header.is_empty());
+    }
+}
