@@ -21,6 +21,7 @@ pub mod calendar;
 pub mod error;
 pub mod generate;
 pub mod ingest;
+pub mod quality;
 pub mod report;
 pub mod stats;
 pub mod table;

@@ -147,3 +147,32 @@ fn preview_prints_the_head_of_a_file_as_read() {
     assert_eq!(p["rows"], serde_json::json!([["K1", "Öberg; Åsa"], ["K2", "Li"]]));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn quality_prints_scores_per_entity() {
+    let dir = temp_dir("quality");
+    std::fs::create_dir_all(&dir).unwrap();
+    let customers = dir.join("customers.csv");
+    std::fs::write(&customers, "customer_id,email\nC1,a@x.se\nC2,nope\n").unwrap();
+    let q = json(&rapport(&[
+        "quality",
+        "--customers",
+        customers.to_str().unwrap(),
+        "--as-of",
+        "2024-06-30",
+    ]));
+    assert_eq!(q["as_of"], "2024-06-30");
+    assert_eq!(q["entities"][0]["entity"], "customers");
+    assert_eq!(q["entities"][0]["scores"]["correct"], 0.5);
+    assert_eq!(q["entities"][0]["issues"][0]["reason"], "not an e-mail address");
+    let bad = rapport(&[
+        "quality",
+        "--customers",
+        customers.to_str().unwrap(),
+        "--as-of",
+        "30/06/2024",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8(bad.stderr).unwrap().contains("asOf"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

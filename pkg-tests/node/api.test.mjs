@@ -121,3 +121,25 @@ test("preview shows a file's head as read", () => {
   assert.deepEqual(p.rows, [["K1", "Öberg; Åsa"]]);
   assert.throws(() => preview(enc.encode("a\n"), { lines: 3 }), { code: "OPTIONS" });
 });
+
+test("quality profiles the sample: every order's customer is known, scores are shares", () => {
+  const ws = new Workspace();
+  for (const name of ["customers_shop.csv", "customers_email.csv", "customers_support.csv", "orders.csv", "campaign_events.csv"]) {
+    ws.load("auto", sample(name), { fileName: name });
+  }
+  const q = ws.quality({ asOf: "2026-06-30", maxIssues: 10 });
+  assert.equal(q.asOf, "2026-06-30");
+  const orders = q.entities.find((e) => e.entity === "orders");
+  assert.equal(orders.unknownCustomers, 0, "orders reference shop customers, all loaded");
+  assert.equal(orders.rows, ws.tables().find((t) => t.entity === "orders").rows);
+  for (const e of q.entities) {
+    for (const s of Object.values(e.scores)) assert.ok(s >= 0 && s <= 1, `${e.entity}: ${s}`);
+    assert.ok(e.issues.length <= 10 && e.issueCount >= e.issues.length);
+    for (const c of e.columns) assert.ok(Math.abs(c.completeness - (1 - c.nulls / c.rows)) < 1e-12, c.name);
+  }
+  const customers = q.entities.find((e) => e.entity === "customers");
+  assert.equal(customers.files, 3);
+  assert.ok(customers.duplicateKeys === 0, "ids are unique within each source system");
+  assert.throws(() => ws.quality({ asOf: "yesterday" }), { code: "OPTIONS", field: "asOf" });
+  ws.free();
+});

@@ -36,6 +36,17 @@ enum Command {
     },
     /// Load files and print the load report of each.
     Load(InputArgs),
+    /// The data-quality profile: completeness, validity, uniqueness, currency.
+    Quality {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Reference date YYYY-MM-DD (default: today).
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+        /// Offending values listed per entity.
+        #[arg(long = "max-issues")]
+        max_issues: Option<usize>,
+    },
     /// Orders, revenue and customers per calendar month.
     Monthly {
         #[command(flatten)]
@@ -221,6 +232,18 @@ fn run(cli: Cli) -> Result<()> {
         Command::Load(input) => {
             let (_, reports) = input.load()?;
             print_json(&reports)
+        }
+        Command::Quality {
+            input,
+            as_of,
+            max_issues,
+        } => {
+            let (ws, _) = input.load()?;
+            let today = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| (d.as_secs() / 86_400) as i32);
+            let opts = rapport::quality::QualityParams { as_of, max_issues }.check(today)?;
+            print_json(&rapport::quality::profile(&ws, &opts))
         }
         Command::Monthly { input, format } => {
             let (ws, _) = input.load()?;

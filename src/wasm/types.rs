@@ -71,6 +71,28 @@ export interface Preview {
   header: string[]; rows: string[][];
 }
 
+/** Options of `quality` (`crate::quality::QualityParams`). */
+export interface QualityOptions { asOf?: string; maxIssues?: number; }
+/** Scores from 0 (bad) to 1 (perfect) (`crate::quality::Scores`). */
+export interface QualityScores { complete: number; correct: number; unique: number; current: number; }
+/** One column's profile (`crate::quality::ColumnQuality`). */
+export interface ColumnQuality {
+  name: string; field: boolean; type: MappingEntry["type"]; rows: number; nulls: number; completeness: number;
+  invalid: number; distinct: number | null; top: { value: string; count: number }[];
+  min: string | null; median: string | null; max: string | null;
+}
+/** One offending value or row (`crate::quality::Issue`). `record` is the data row in its file (1 = first). */
+export interface QualityIssue { dimension: "correct" | "unique"; file: string; record: number; column: string | null; value: string; reason: string; }
+/** One entity's profile (`crate::quality::EntityQuality`). */
+export interface EntityQuality {
+  entity: EntityName; files: number; rows: number; scores: QualityScores; columns: ColumnQuality[];
+  duplicateKeys: number; duplicateRows: number; unknownCustomers: number | null;
+  sources: { source: string; latest: string | null; staleDays: number | null }[];
+  issueCount: number; issues: QualityIssue[];
+}
+/** The whole profile (`crate::quality::QualityReport`). */
+export interface QualityReport { asOf: string; scores: QualityScores; entities: EntityQuality[]; }
+
 /** One line of `tables()` (`crate::table::TableSummary`). */
 export interface TableSummary { entity: EntityName; files: number; rows: number; columns: string[]; }
 "#;

@@ -3,6 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, js_error, to_js};
+use crate::quality::{self, QualityParams};
 use crate::table::TableQuery;
 use crate::{report, Entity, Error, LoadOptions, Progress, Workspace};
 
@@ -86,6 +87,22 @@ impl JsWorkspace {
     #[wasm_bindgen(js_name = monthlyRevenue, unchecked_return_type = "MonthlyRevenue")]
     pub fn monthly_revenue(&self) -> Result<JsValue, JsValue> {
         to_js(&report::monthly_revenue(&self.0).map_err(js_error)?)
+    }
+
+    /// The data-quality profile of everything loaded: per entity and column,
+    /// completeness, validity, uniqueness and currency, with scores from 0 to 1
+    /// and the worst offenders.
+    ///
+    /// @param options - `{ asOf: "YYYY-MM-DD" (default today), maxIssues (default 1000) }`.
+    #[wasm_bindgen(unchecked_return_type = "QualityReport")]
+    pub fn quality(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QualityOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let params: QualityParams = from_js("options", options, &["asOf", "maxIssues"])?;
+        let today = (js_sys::Date::now() / 86_400_000.0).floor() as i32;
+        let opts = params.check(today).map_err(js_error)?;
+        to_js(&quality::profile(&self.0, &opts))
     }
 
     /// What is loaded: per entity the number of files and rows, and the columns.
