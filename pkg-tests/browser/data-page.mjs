@@ -19,6 +19,14 @@ function expectedReports() {
   return { reports: out, monthly };
 }
 
+function expectedQuality() {
+  const ws = new Workspace();
+  for (const name of SAMPLE_FILES) ws.load("auto", sample(name), { fileName: name });
+  const q = ws.quality({ maxIssues: 1000 });
+  ws.free();
+  return q;
+}
+
 async function fileRows(page) {
   return page.$$eval("#files tbody tr", (trs) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent ?? "")));
 }
@@ -50,6 +58,19 @@ test("Load sample data shows every file's report and the monthly chart, contacti
   const totalOrders = monthly.rows.reduce((a, r) => a + r.orders, 0);
   const summary = await page.textContent("#overview-summary");
   assert.ok(summary.replace(/[^\d]/g, "").startsWith(String(totalOrders)), `summary "${summary}" should start with ${totalOrders} orders`);
+  // Data quality: the heatmap has a cell per entity and dimension, and the
+  // scores shown are the API's.
+  await page.waitForSelector("#quality:not([hidden]) #quality-chart svg");
+  const q = expectedQuality();
+  const cells = await page.$$eval("#quality-chart svg text", (t) => t.map((x) => x.textContent));
+  for (const e of q.entities) {
+    for (const d of ["complete", "correct", "unique", "current"]) {
+      const shown = `${(e.scores[d] * 100).toFixed(1)} %`;
+      assert.ok(cells.includes(shown), `${e.entity} ${d}: ${shown} not shown`);
+    }
+  }
+  const issueRows = await page.$$eval("#quality-issues tbody tr", (r) => r.length);
+  assert.equal(issueRows, Math.min(100, q.entities.reduce((a, e) => a + e.issues.length, 0)));
   await page.screenshot({ path: join(outDir, "data-page-sample.png"), fullPage: true });
   // The customers as loaded (Arrow IPC decoded in the page): hostile values are text.
   await page.click("#files tbody tr:has(td:text-is('customers_shop.csv')) button:has-text('Rows')");

@@ -81,8 +81,8 @@ export interface ColumnQuality {
   invalid: number; distinct: number | null; top: { value: string; count: number }[];
   min: string | null; median: string | null; max: string | null;
 }
-/** One offending value or row (`crate::quality::Issue`). `record` is the data row in its file (1 = first). */
-export interface QualityIssue { dimension: "correct" | "unique"; file: string; record: number; column: string | null; value: string; reason: string; }
+/** One offending value or row (`crate::quality::Issue`). `row` as a spreadsheet numbers it (header = 1). */
+export interface QualityIssue { dimension: "correct" | "unique"; file: string; row: number; column: string | null; value: string; reason: string; }
 /** One entity's profile (`crate::quality::EntityQuality`). */
 export interface EntityQuality {
   entity: EntityName; files: number; rows: number; scores: QualityScores; columns: ColumnQuality[];

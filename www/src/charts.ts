@@ -1,7 +1,7 @@
 // Every chart of the page, drawn with Observable Plot. Views ask for "a monthly
 // orders and revenue chart", never for SVG.
 import * as Plot from "@observablehq/plot";
-import type { MonthRow } from "../../pkg/web/rapport.js";
+import type { MonthRow, QualityReport } from "../../pkg/web/rapport.js";
 
 const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
@@ -40,4 +40,24 @@ export function monthlyOrdersRevenue(rows: MonthRow[], width: number): HTMLEleme
   box.className = "chart-stack";
   box.append(orders, revenue);
   return box;
+}
+
+/** Quality scores as a heatmap: one row per entity, one column per dimension. */
+export function qualityHeatmap(report: QualityReport, width: number): Element {
+  const dims = ["complete", "correct", "unique", "current"] as const;
+  const data = report.entities.flatMap((e) =>
+    dims.map((d) => ({ entity: e.entity.replace(/_/g, " "), dimension: d, score: e.scores[d] })),
+  );
+  return Plot.plot({
+    width: Math.min(width, 700),
+    height: 60 + 34 * report.entities.length,
+    marginLeft: 130,
+    x: { domain: [...dims], label: null, axis: "top" },
+    y: { label: null },
+    color: { type: "linear", domain: [0.5, 1], range: ["#d73027", "#1a9850"], clamp: true },
+    marks: [
+      Plot.cell(data, { x: "dimension", y: "entity", fill: "score", inset: 1, tip: true }),
+      Plot.text(data, { x: "dimension", y: "entity", text: (d: { score: number }) => `${(d.score * 100).toFixed(1)} %`, fill: "white" }),
+    ],
+  });
 }

@@ -6,6 +6,7 @@ import type { InputFile } from "./files.js";
 import { getState, update } from "./store.js";
 import { mountDataView } from "./views/data.js";
 import { mountOverview } from "./views/overview.js";
+import { mountQuality } from "./views/quality.js";
 import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
 import type { RapportApi } from "./worker.js";
 
@@ -40,6 +41,8 @@ async function loadFiles(files: InputFile[]): Promise<void> {
     showProgress("Computing monthly revenue…", 1);
     const tables = await api.tables();
     if (tables.some((t) => t.entity === "orders")) update({ monthly: await api.monthlyRevenue() });
+    showProgress("Measuring data quality…", 1);
+    update({ quality: await api.quality() });
   } finally {
     showProgress(null);
     update({ busy: false });
@@ -48,7 +51,7 @@ async function loadFiles(files: InputFile[]): Promise<void> {
 
 async function reset(): Promise<void> {
   await api.reset();
-  update({ reports: [], monthly: null, selectedReport: null, error: null });
+  update({ reports: [], monthly: null, quality: null, selectedReport: null, error: null });
   byId("preview").hidden = true;
 }
 
@@ -58,4 +61,5 @@ async function preview(entity: EntityName, file: string): Promise<void> {
 
 mountDataView({ loadFiles, reset, preview });
 mountOverview();
+mountQuality();
 document.body.dataset.ready = "true";

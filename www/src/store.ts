@@ -1,9 +1,10 @@
 // The page's one small store: what is loaded and what the views show.
-import type { LoadReport, MonthlyRevenue } from "../../pkg/web/rapport.js";
+import type { LoadReport, MonthlyRevenue, QualityReport } from "../../pkg/web/rapport.js";
 
 export interface State {
   reports: LoadReport[];
   monthly: MonthlyRevenue | null;
+  quality: QualityReport | null;
   busy: boolean;
   error: string | null;
   selectedReport: number | null;
@@ -11,7 +12,7 @@ export interface State {
 
 type Listener = (s: State) => void;
 
-const state: State = { reports: [], monthly: null, busy: false, error: null, selectedReport: null };
+const state: State = { reports: [], monthly: null, quality: null, busy: false, error: null, selectedReport: null };
 const listeners: Listener[] = [];
 
 export function getState(): Readonly<State> {

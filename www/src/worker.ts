@@ -2,7 +2,7 @@
 // page never freezes. The page talks to it through the typed API below (Comlink).
 import * as Comlink from "comlink";
 import init, { Workspace, memoryBytes } from "../../pkg/web/rapport.js";
-import type { EntityName, LoadReport, MonthlyRevenue, Progress, TableSummary } from "../../pkg/web/rapport.js";
+import type { EntityName, LoadReport, MonthlyRevenue, Progress, QualityReport, TableSummary } from "../../pkg/web/rapport.js";
 
 let workspace: Workspace | undefined;
 const ready: Promise<Workspace> = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url) }).then(() => {
@@ -27,6 +27,10 @@ const api = {
   async preview(entity: EntityName, file: string, limit: number): Promise<Uint8Array> {
     const bytes = (await ready).table(entity, { file, limit });
     return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** The data-quality profile of everything loaded. */
+  async quality(): Promise<QualityReport> {
+    return (await ready).quality({ maxIssues: 1000 });
   },
   /** What is loaded, per entity. */
   async tables(): Promise<TableSummary[]> {

@@ -22,14 +22,18 @@ export function mountDataView(actions: DataActions): void {
   const sample = byId<HTMLButtonElement>("sample-button");
   const reset = byId<HTMLButtonElement>("reset-button");
 
-  const run = async (get: () => Promise<InputFile[]>) => {
-    if (getState().busy) return;
-    update({ error: null });
-    try {
-      await actions.loadFiles(loadOrder(await get()));
-    } catch (e) {
-      update({ error: e instanceof Error ? e.message : String(e), busy: false });
-    }
+  // Files dropped while others load wait their turn; none is ignored.
+  let queue: Promise<void> = Promise.resolve();
+  const run = (get: () => Promise<InputFile[]>) => {
+    const files = get();
+    queue = queue.then(async () => {
+      update({ error: null });
+      try {
+        await actions.loadFiles(loadOrder(await files));
+      } catch (e) {
+        update({ error: e instanceof Error ? e.message : String(e), busy: false });
+      }
+    });
   };
   zone.addEventListener("dragover", (e) => {
     e.preventDefault();
