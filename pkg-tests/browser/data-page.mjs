@@ -150,3 +150,36 @@ test("a file that cannot be read shows a clear error and leaves earlier loads in
   assert.deepEqual(foreignRequests(app.requests, app.origin), []);
   await app.close();
 });
+
+test("the mapping editor changes what a column holds, and the choice is remembered for the same headers", async () => {
+  const app = await openApp();
+  const { page } = app;
+  const csv = "order_id,customer_id,order_date,amount,Kanal\nO1,C1,2024-01-05,10,web\nO2,C2,2024-02-06,5,store\n";
+  const choose = () => page.setInputFiles("#file-input", [{ name: "orders-se.csv", mimeType: "text/csv", buffer: Buffer.from(csv) }]);
+  await choose();
+  await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 1);
+  await page.click("#files tbody tr:first-child button:has-text('Mapping')");
+  await page.waitForSelector("#mapping:not([hidden]) tbody tr");
+  const firstValues = await page.$$eval("#mapping-table tbody tr", (trs) => trs.map((tr) => tr.cells[3]?.textContent));
+  assert.deepEqual(firstValues, ["O1 · O2", "C1 · C2", "2024-01-05 · 2024-02-06", "10 · 5", "web · store"]);
+  assert.equal(await page.inputValue("#mapping-table tbody tr:nth-child(5) select"), "attribute");
+  await page.selectOption("#mapping-table tbody tr:nth-child(5) select", "channel");
+  await page.click("#mapping-apply");
+  await page.waitForSelector("#mapping", { state: "hidden" });
+  await page.click("#files tbody tr:first-child button:has-text('Rows')");
+  await page.waitForSelector("#preview:not([hidden]) thead th");
+  let header = await page.$$eval("#preview-table thead th", (th) => th.map((t) => t.textContent));
+  assert.ok(header.includes("channel") && !header.includes("Kanal"), header.join(","));
+  // Cleared and loaded again: the same headers get the same mapping.
+  await page.click("#reset-button");
+  await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 0);
+  await choose();
+  await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 1);
+  await page.click("#files tbody tr:first-child button:has-text('Rows')");
+  await page.waitForSelector("#preview:not([hidden]) thead th");
+  header = await page.$$eval("#preview-table thead th", (th) => th.map((t) => t.textContent));
+  assert.ok(header.includes("channel"), header.join(","));
+  assert.deepEqual(foreignRequests(app.requests, app.origin), []);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});

@@ -38,6 +38,25 @@ pub enum FieldType {
     Bool,
 }
 
+/// A field as callers see it (for mapping editors).
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldInfo {
+    pub name: &'static str,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    pub required: bool,
+}
+
+impl From<&FieldSpec> for FieldInfo {
+    fn from(s: &FieldSpec) -> Self {
+        FieldInfo {
+            name: s.name,
+            ty: s.ty,
+            required: s.required,
+        }
+    }
+}
+
 /// A canonical field of an entity.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldSpec {

@@ -11,7 +11,7 @@ mod styles;
 mod values;
 
 pub use dialect::Dialect;
-pub use entity::{field_for_header, normalise_header, recognise, Entity, FieldSpec, FieldType};
+pub use entity::{field_for_header, normalise_header, recognise, Entity, FieldInfo, FieldSpec, FieldType};
 pub use load::{parse_file, LoadOptions, LoadReport, MappingEntry, ParsedTable, Progress, Reject};
 pub use preview::{preview, Preview, PreviewOptions};
 pub use styles::{

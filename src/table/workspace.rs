@@ -105,6 +105,15 @@ impl Workspace {
         Ok(report)
     }
 
+    /// Removes every table loaded from a file named `file` (to load it again,
+    /// say with another mapping); answers how many rows went. Interned ids stay
+    /// in the dictionaries, unreferenced.
+    pub fn remove_file(&mut self, file: &str) -> usize {
+        let before: usize = self.tables.iter().map(|t| t.rows).sum();
+        self.tables.retain(|t| t.file != file);
+        before - self.tables.iter().map(|t| t.rows).sum::<usize>()
+    }
+
     /// The loaded tables of `entity`, in load order.
     pub fn tables(&self, entity: Entity) -> impl Iterator<Item = &EntityTable> {
         self.tables.iter().filter(move |t| t.entity == entity)
@@ -172,6 +181,18 @@ mod tests {
         );
         assert_eq!(r.rejected[0].value, "oops");
         assert_eq!(ws.customer_keys().len(), 1);
+    }
+
+    #[test]
+    fn removing_a_file_drops_its_rows_and_only_its() {
+        let mut ws = Workspace::new();
+        ws.load(None, b"customer_id\nC1\nC2\n", &LoadOptions::named("a.csv"))
+            .unwrap();
+        ws.load(None, b"customer_id\nC3\n", &LoadOptions::named("b.csv"))
+            .unwrap();
+        assert_eq!(ws.remove_file("a.csv"), 2);
+        assert_eq!(ws.remove_file("a.csv"), 0);
+        assert_eq!(ws.summary()[0].rows, 1);
     }
 
     #[test]

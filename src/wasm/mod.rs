@@ -46,6 +46,17 @@ pub fn preview(
     convert::to_js(&crate::ingest::preview(bytes, &opts).map_err(convert::js_error)?)
 }
 
+/// The canonical fields of an entity, for a mapping editor.
+///
+/// @returns `[{ name, type, required }]` in the entity's order.
+#[wasm_bindgen(unchecked_return_type = "FieldInfo[]")]
+pub fn fields(#[wasm_bindgen(unchecked_param_type = "EntityName")] entity: &str) -> Result<JsValue, JsValue> {
+    let e = crate::Entity::parse(entity)
+        .ok_or_else(|| convert::js_error(crate::Error::option("entity", entity, "unknown entity")))?;
+    let list: Vec<crate::ingest::FieldInfo> = e.fields().iter().map(crate::ingest::FieldInfo::from).collect();
+    convert::to_js(&list)
+}
+
 /// Bytes of linear memory the module holds now (it only grows), for progress
 /// displays and memory benchmarks.
 #[wasm_bindgen(js_name = memoryBytes)]

@@ -93,6 +93,9 @@ export interface EntityQuality {
 /** The whole profile (`crate::quality::QualityReport`). */
 export interface QualityReport { asOf: string; scores: QualityScores; entities: EntityQuality[]; }
 
+/** A canonical field (`crate::ingest::FieldInfo`). */
+export interface FieldInfo { name: string; type: NonNullable<MappingEntry["type"]>; required: boolean; }
+
 /** One line of `tables()` (`crate::table::TableSummary`). */
 export interface TableSummary { entity: EntityName; files: number; rows: number; columns: string[]; }
 "#;

@@ -105,6 +105,15 @@ impl JsWorkspace {
         to_js(&quality::profile(&self.0, &opts))
     }
 
+    /// Removes every table loaded from the file named `fileName` (e.g. to load
+    /// it again with another mapping).
+    ///
+    /// @returns the number of rows removed.
+    #[wasm_bindgen(js_name = removeFile)]
+    pub fn remove_file(&mut self, #[wasm_bindgen(js_name = fileName)] file_name: &str) -> u32 {
+        self.0.remove_file(file_name) as u32
+    }
+
     /// What is loaded: per entity the number of files and rows, and the columns.
     #[wasm_bindgen(unchecked_return_type = "TableSummary[]")]
     pub fn tables(&self) -> Result<JsValue, JsValue> {

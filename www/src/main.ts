@@ -1,12 +1,13 @@
 // The page: starts the worker, wires the views to it, and shows progress.
 import * as Comlink from "comlink";
-import type { EntityName, Progress } from "../../pkg/web/rapport.js";
+import type { EntityName, LoadReport, Progress } from "../../pkg/web/rapport.js";
 import { byId } from "./dom.js";
 import type { InputFile } from "./files.js";
 import { getState, update } from "./store.js";
 import { mountDataView } from "./views/data.js";
 import { mountOverview } from "./views/overview.js";
 import { mountQuality } from "./views/quality.js";
+import { openMapping, savedMappings } from "./views/mapping.js";
 import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
 import type { RapportApi } from "./worker.js";
 
@@ -31,35 +32,65 @@ async function loadFiles(files: InputFile[]): Promise<void> {
       showProgress(label, before / total);
       const onProgress = (p: Progress) => showProgress(label, (before + (p.done / Math.max(p.total, 1)) * size) / total);
       try {
-        const report = await api.load(f.name, Comlink.transfer(f.bytes, [f.bytes.buffer]), Comlink.proxy(onProgress));
+        const report = await api.load(f.name, Comlink.transfer(f.bytes, [f.bytes.buffer]), savedMappings(), Comlink.proxy(onProgress));
         update({ reports: [...getState().reports, report] });
       } catch (e) {
         throw new Error(`${f.name}: ${e instanceof Error ? e.message : String(e)}`);
       }
       before += size;
     }
-    showProgress("Computing monthly revenue…", 1);
-    const tables = await api.tables();
-    if (tables.some((t) => t.entity === "orders")) update({ monthly: await api.monthlyRevenue() });
-    showProgress("Measuring data quality…", 1);
-    update({ quality: await api.quality() });
+    await refresh();
   } finally {
     showProgress(null);
     update({ busy: false });
   }
 }
 
+/** Recomputes what depends on everything loaded. */
+async function refresh(): Promise<void> {
+  showProgress("Computing monthly revenue…", 1);
+  const tables = await api.tables();
+  update({ monthly: tables.some((t) => t.entity === "orders") ? await api.monthlyRevenue() : null });
+  showProgress("Measuring data quality…", 1);
+  update({ quality: await api.quality() });
+}
+
+/** Loads a file again with the mapping the user chose. */
+async function remap(report: LoadReport, mapping: Record<string, string>): Promise<void> {
+  update({ busy: true, error: null });
+  try {
+    const fresh = await api.remap(report.file, report.entity, mapping);
+    update({ reports: getState().reports.map((r) => (r === report ? fresh : r)) });
+    await refresh();
+  } catch (e) {
+    update({ error: `${report.file}: ${e instanceof Error ? e.message : String(e)}` });
+    throw e;
+  } finally {
+    showProgress(null);
+    update({ busy: false });
+  }
+}
+
+async function editMapping(report: LoadReport): Promise<void> {
+  await openMapping(report, {
+    fields: (entity) => api.fields(entity),
+    head: (file, rows) => api.head(file, rows),
+    apply: remap,
+  });
+}
+
 async function reset(): Promise<void> {
   await api.reset();
   update({ reports: [], monthly: null, quality: null, selectedReport: null, error: null });
   byId("preview").hidden = true;
+  byId("mapping").hidden = true;
 }
 
 async function preview(entity: EntityName, file: string): Promise<void> {
   showPreview(file, await api.preview(entity, file, PREVIEW_ROWS));
 }
 
-mountDataView({ loadFiles, reset, preview });
+mountDataView({ loadFiles, reset, preview, editMapping });
 mountOverview();
 mountQuality();
 document.body.dataset.ready = "true";

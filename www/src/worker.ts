@@ -1,46 +1,96 @@
 // The Web Worker that owns the wasm module: every heavy call runs here, so the
 // page never freezes. The page talks to it through the typed API below (Comlink).
 import * as Comlink from "comlink";
-import init, { Workspace, memoryBytes } from "../../pkg/web/rapport.js";
-import type { EntityName, LoadReport, MonthlyRevenue, Progress, QualityReport, TableSummary } from "../../pkg/web/rapport.js";
+import init, { Workspace, fields, memoryBytes, preview } from "../../pkg/web/rapport.js";
+import type {
+  EntityName, FieldInfo, LoadReport, MonthlyRevenue, Preview, Progress, QualityReport, TableSummary,
+} from "../../pkg/web/rapport.js";
 
+const ready = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url) });
 let workspace: Workspace | undefined;
-const ready: Promise<Workspace> = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url) }).then(() => {
-  workspace = new Workspace();
+
+/** The current workspace (a reset replaces it, so never hold on to one). */
+async function current(): Promise<Workspace> {
+  await ready;
+  workspace ??= new Workspace();
   return workspace;
-});
+}
+
+/** Each loaded file's bytes and mapping overrides, kept here so it can be loaded again with another mapping. */
+const files = new Map<string, { bytes: Uint8Array; mapping: Record<string, string> }>();
+
+/** The key under which a mapping is remembered: the file's header row. */
+export function headerSignature(header: string[]): string {
+  return header.join("\u241f");
+}
 
 const api = {
-  /** Loads one file, recognising its entity; progress is reported as it parses. */
-  async load(fileName: string, bytes: Uint8Array, onProgress?: (p: Progress) => void): Promise<LoadReport> {
-    const ws = await ready;
-    return ws.load("auto", bytes, { fileName }, (p: Progress) => {
+  /**
+   * Loads one file, recognising its entity; progress is reported as it parses.
+   * `saved` maps header signatures to mappings the user chose before: a file
+   * with the same headers gets the same mapping again.
+   */
+  async load(fileName: string, bytes: Uint8Array, saved: Record<string, Record<string, string>>,
+    onProgress?: (p: Progress) => void): Promise<LoadReport> {
+    const ws = await current();
+    const head = preview(bytes, { fileName, rows: 0 });
+    const mapping = saved[headerSignature(head.header)] ?? {};
+    const report = ws.load("auto", bytes, { fileName, mapping }, (p: Progress) => {
       onProgress?.(p);
       return true;
     });
+    files.set(fileName, { bytes, mapping });
+    return report;
   },
-  /** Orders, revenue and customers per month. */
-  async monthlyRevenue(): Promise<MonthlyRevenue> {
-    return (await ready).monthlyRevenue();
+  /** Loads a file again with another mapping; on failure the earlier load stays. */
+  async remap(fileName: string, entity: EntityName, mapping: Record<string, string>): Promise<LoadReport> {
+    const ws = await current();
+    const file = files.get(fileName);
+    if (!file) throw new Error(`${fileName} is not loaded`);
+    ws.removeFile(fileName);
+    try {
+      const report = ws.load(entity, file.bytes, { fileName, mapping }, undefined);
+      files.set(fileName, { bytes: file.bytes, mapping });
+      return report;
+    } catch (e) {
+      ws.load(entity, file.bytes, { fileName, mapping: file.mapping }, undefined);
+      throw e;
+    }
+  },
+  /** A loaded file's header and first rows, as read. */
+  async head(fileName: string, rows: number): Promise<Preview> {
+    await ready;
+    const file = files.get(fileName);
+    if (!file) throw new Error(`${fileName} is not loaded`);
+    return preview(file.bytes, { fileName, rows });
+  },
+  /** The canonical fields of an entity. */
+  async fields(entity: EntityName): Promise<FieldInfo[]> {
+    await ready;
+    return fields(entity);
   },
   /** The first `limit` rows of one loaded file as Arrow IPC bytes (transferred, not copied). */
   async preview(entity: EntityName, file: string, limit: number): Promise<Uint8Array> {
-    const bytes = (await ready).table(entity, { file, limit });
+    const bytes = (await current()).table(entity, { file, limit });
     return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** Orders, revenue and customers per month. */
+  async monthlyRevenue(): Promise<MonthlyRevenue> {
+    return (await current()).monthlyRevenue();
   },
   /** The data-quality profile of everything loaded. */
   async quality(): Promise<QualityReport> {
-    return (await ready).quality({ maxIssues: 1000 });
+    return (await current()).quality({ maxIssues: 1000 });
   },
   /** What is loaded, per entity. */
   async tables(): Promise<TableSummary[]> {
-    return (await ready).tables();
+    return (await current()).tables();
   },
   /** Drops everything loaded. */
   async reset(): Promise<void> {
-    await ready;
-    workspace?.free();
+    (await current()).free();
     workspace = new Workspace();
+    files.clear();
   },
   /** Bytes of wasm memory in use. */
   async memory(): Promise<number> {

@@ -10,6 +10,7 @@ export interface DataActions {
   loadFiles(files: InputFile[]): Promise<void>;
   reset(): Promise<void>;
   preview(entity: LoadReport["entity"], file: string): Promise<void>;
+  editMapping(report: LoadReport): Promise<void>;
 }
 
 let actionsRef: DataActions | null = null;
@@ -106,6 +107,7 @@ function render(s: State): void {
       const details = document.createElement("td");
       details.className = "actions";
       details.append(button("Rows", () => void actionsRef?.preview(r.entity, r.file).catch((e) => update({ error: String(e) }))));
+      details.append(button("Mapping", () => void actionsRef?.editMapping(r).catch((e) => update({ error: String(e) }))));
       if (r.rowsRejected + r.nulled.length > 0) details.append(button("Problems", () => update({ selectedReport: i })));
       return row(
         cell(r.file),
