@@ -7,10 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::csv::{LineCounter, Record, Records};
 use super::dialect::{sniff, Dialect};
 use super::encoding::decode;
-use super::entity::{field_for_header, normalise_header, recognise, Entity, FieldSpec, FieldType};
-use super::styles::{
-    infer_date_style, infer_number_style, parse_date_as, parse_number_as, parse_timestamp_as, DateStyle, NumberStyle,
-};
+use super::entity::{recognise, Entity, FieldType};
+use super::plan::{column_styles, plan_columns, type_word, CellStyle, Target};
+use super::styles::{parse_date_as, parse_number_as, parse_timestamp_as};
 use super::values::{is_blank, parse_bool};
 use crate::table::{Cell, ColumnBuilder, ParsedColumn};
 use crate::{Error, Result};
@@ -124,12 +123,6 @@ pub struct ParsedTable {
     pub rows: usize,
     /// Name, canonical field or attribute, and the data.
     pub columns: Vec<(String, bool, ParsedColumn)>,
-}
-
-enum Target {
-    Field(&'static FieldSpec),
-    Attribute,
-    Ignored,
 }
 
 /// Rows are parsed in chunks of about this many bytes: progress is reported
@@ -377,71 +370,6 @@ pub(super) fn dialect_for(opts: &LoadOptions, text: &[u8]) -> Result<Dialect> {
     Ok(dialect)
 }
 
-fn plan_columns(entity: Entity, headers: &[String], opts: &LoadOptions, file: &str) -> Result<Vec<Target>> {
-    let overrides: BTreeMap<String, &str> = opts
-        .mapping
-        .iter()
-        .map(|(h, f)| (normalise_header(h), f.as_str()))
-        .collect();
-    for (header, field) in &opts.mapping {
-        if !headers.iter().any(|h| normalise_header(h) == normalise_header(header)) {
-            return Err(Error::option(
-                "mapping",
-                header,
-                format!("no column '{header}' in {file}"),
-            ));
-        }
-        if !matches!(field.as_str(), "attribute" | "ignore") && !entity.fields().iter().any(|s| s.name == field) {
-            let known: Vec<&str> = entity.fields().iter().map(|s| s.name).collect();
-            return Err(Error::option(
-                "mapping",
-                field,
-                format!(
-                    "{} has no field '{field}' (fields: {})",
-                    entity.name(),
-                    known.join(", ")
-                ),
-            ));
-        }
-    }
-    let mut taken: Vec<&'static str> = Vec::new();
-    let mut plan = Vec::with_capacity(headers.len());
-    for h in headers {
-        let target = match overrides.get(&normalise_header(h)) {
-            Some(&"ignore") => Target::Ignored,
-            Some(&"attribute") => Target::Attribute,
-            Some(field) => entity
-                .fields()
-                .iter()
-                .find(|s| s.name == *field)
-                .map_or(Target::Attribute, Target::Field),
-            None => field_for_header(entity, h).map_or(Target::Attribute, Target::Field),
-        };
-        let target = match target {
-            Target::Field(s) if taken.contains(&s.name) => Target::Attribute,
-            Target::Field(s) => {
-                taken.push(s.name);
-                Target::Field(s)
-            }
-            t => t,
-        };
-        plan.push(target);
-    }
-    if let Some(missing) = entity.fields().iter().find(|s| s.required && !taken.contains(&s.name)) {
-        return Err(Error::Ingest {
-            at: crate::error::Location { file: file.to_string(), row: Some(1), column: None },
-            reason: format!(
-                "{} need a '{}' column and none of the headers ({}) maps to it; map one with mapping {{\"Header\": \"{}\"}}",
-                entity.name(),
-                missing.name,
-                headers.join(", "),
-                missing.name
-            ),
-        });
-    }
-    Ok(plan)
-}
-
 fn clip(raw: &[u8]) -> String {
     let s = String::from_utf8_lossy(raw);
     if s.chars().count() > 200 {
@@ -525,146 +453,4 @@ fn parse_row(
         }
     }
     Ok(())
-}
-
-fn type_word(ty: FieldType, style: CellStyle) -> String {
-    match ty {
-        FieldType::Text | FieldType::CustomerKey | FieldType::OrderKey => "text".into(),
-        FieldType::Number => format!("number (written like {})", style.label(ty).unwrap_or("1,234.56")),
-        FieldType::Date => format!("date (written like {})", style.date.label()),
-        FieldType::Timestamp => format!("timestamp (written like {} hh:mm)", style.date.label()),
-        FieldType::Bool => "true/false value".into(),
-    }
-}
-
-/// How one column's dates and numbers are read.
-#[derive(Debug, Clone, Copy)]
-struct CellStyle {
-    date: DateStyle,
-    number: NumberStyle,
-}
-
-impl CellStyle {
-    const DEFAULT: CellStyle = CellStyle {
-        date: DateStyle::Iso,
-        number: NumberStyle::DecimalPoint,
-    };
-
-    fn label(self, ty: FieldType) -> Option<&'static str> {
-        match ty {
-            FieldType::Date | FieldType::Timestamp => Some(self.date.label()),
-            FieldType::Number => Some(match self.number {
-                NumberStyle::DecimalPoint => "1,234.56",
-                NumberStyle::DecimalComma => "1.234,56",
-            }),
-            _ => None,
-        }
-    }
-
-    fn parse(text: &str) -> Option<CellStyle> {
-        let d = CellStyle::DEFAULT;
-        Some(match text.trim().to_ascii_uppercase().as_str() {
-            "YYYY-MM-DD" | "ISO" => CellStyle {
-                date: DateStyle::Iso,
-                ..d
-            },
-            "DD/MM/YYYY" | "DD.MM.YYYY" | "DMY" => CellStyle {
-                date: DateStyle::DayFirst,
-                ..d
-            },
-            "MM/DD/YYYY" | "MDY" => CellStyle {
-                date: DateStyle::MonthFirst,
-                ..d
-            },
-            "EXCEL" => CellStyle {
-                date: DateStyle::ExcelSerial,
-                ..d
-            },
-            "1,234.56" | "POINT" => CellStyle {
-                number: NumberStyle::DecimalPoint,
-                ..d
-            },
-            "1.234,56" | "COMMA" => CellStyle {
-                number: NumberStyle::DecimalComma,
-                ..d
-            },
-            _ => return None,
-        })
-    }
-}
-
-/// Rows sampled to infer how a column writes dates and numbers.
-const STYLE_SAMPLE_ROWS: usize = 2000;
-
-/// Each column's style: from `opts.formats`, else inferred from the first rows;
-/// with a warning for every column whose reading was a guess.
-fn column_styles(
-    text: &[u8],
-    dialect: Dialect,
-    plan: &[Target],
-    headers: &[String],
-    opts: &LoadOptions,
-) -> Result<(Vec<CellStyle>, Vec<String>)> {
-    let typed = |t: &Target| match t {
-        Target::Field(s) if matches!(s.ty, FieldType::Number | FieldType::Date | FieldType::Timestamp) => Some(s.ty),
-        _ => None,
-    };
-    let mut given: Vec<Option<CellStyle>> = vec![None; headers.len()];
-    for (header, format) in &opts.formats {
-        let i = headers
-            .iter()
-            .position(|h| normalise_header(h) == normalise_header(header));
-        let i = i.ok_or_else(|| Error::option("formats", header, format!("no column '{header}' in the file")))?;
-        let style = CellStyle::parse(format).ok_or_else(|| {
-            Error::option(
-                "formats",
-                format,
-                "expected YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, excel, 1,234.56 or 1.234,56",
-            )
-        })?;
-        given[i] = Some(style);
-    }
-    let mut samples: Vec<Vec<Vec<u8>>> = vec![Vec::new(); headers.len()];
-    if plan.iter().zip(&given).any(|(t, g)| typed(t).is_some() && g.is_none()) {
-        let mut records = Records::new(text, dialect);
-        records.next_record();
-        for _ in 0..STYLE_SAMPLE_ROWS {
-            let Some(rec) = records.next_record() else { break };
-            for (i, t) in plan.iter().enumerate() {
-                let f = rec.field(i);
-                if typed(t).is_some() && given[i].is_none() && !is_blank(f) {
-                    samples[i].push(f.to_vec());
-                }
-            }
-        }
-    }
-    let mut warnings = Vec::new();
-    let styles = plan
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            if let Some(style) = given[i] {
-                return style;
-            }
-            let cells: Vec<&[u8]> = samples[i].iter().map(Vec::as_slice).collect();
-            match typed(t) {
-                Some(FieldType::Number) => CellStyle {
-                    number: infer_number_style(&cells),
-                    ..CellStyle::DEFAULT
-                },
-                Some(ty) => {
-                    let (date, warning) = infer_date_style(&cells, ty == FieldType::Timestamp);
-                    if let Some(w) = warning {
-                        warnings.push(format!("column '{}': {w}", headers[i]));
-                    }
-                    CellStyle {
-                        date,
-                        ..CellStyle::DEFAULT
-                    }
-                }
-                None => CellStyle::DEFAULT,
-            }
-        })
-        .collect();
-    Ok((styles, warnings))
 }
