@@ -22,7 +22,7 @@ const ORDERS: &[u8] =
 #[wasm_bindgen_test]
 fn load_reports_counts_with_camel_case_names() {
     let mut ws = Workspace::new();
-    let report = ws.load(Some("auto".into()), ORDERS, JsValue::UNDEFINED, None).unwrap();
+    let report = ws.load(Some("auto".into()), ORDERS, None, None).unwrap();
     assert_eq!(get(&report, "entity").as_string().as_deref(), Some("orders"));
     assert_eq!(get(&report, "rowsRead").as_f64(), Some(3.0));
     assert_eq!(get(&report, "rowsLoaded").as_f64(), Some(2.0));
@@ -35,7 +35,7 @@ fn load_reports_counts_with_camel_case_names() {
 #[wasm_bindgen_test]
 fn monthly_revenue_is_a_plain_object() {
     let mut ws = Workspace::new();
-    ws.load(None, ORDERS, JsValue::UNDEFINED, None).unwrap();
+    ws.load(None, ORDERS, None, None).unwrap();
     let m = ws.monthly_revenue().unwrap();
     let rows: js_sys::Array = get(&m, "rows").dyn_into().unwrap();
     assert_eq!(rows.length(), 1);
@@ -47,19 +47,17 @@ fn monthly_revenue_is_a_plain_object() {
 #[wasm_bindgen_test]
 fn errors_are_js_errors_with_a_code_and_location() {
     let mut ws = Workspace::new();
-    let err = ws
-        .load(Some("orders".into()), b"a,b\n1,2\n", JsValue::UNDEFINED, None)
-        .unwrap_err();
+    let err = ws.load(Some("orders".into()), b"a,b\n1,2\n", None, None).unwrap_err();
     let err: js_sys::Error = err.dyn_into().unwrap();
     assert_eq!(String::from(err.name()), "RapportError");
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("INGEST"));
     assert_eq!(get(&err, "row").as_f64(), Some(1.0));
-    let bad_entity = ws
-        .load(Some("invoices".into()), ORDERS, JsValue::UNDEFINED, None)
-        .unwrap_err();
+    let bad_entity = ws.load(Some("invoices".into()), ORDERS, None, None).unwrap_err();
     assert_eq!(get(&bad_entity, "code").as_string().as_deref(), Some("OPTIONS"));
     let bad_option = js_sys::JSON::parse(r#"{"fileName":"x.csv","formt":"csv"}"#).unwrap();
-    let err = ws.load(None, ORDERS, bad_option, None).unwrap_err();
+    let err = ws
+        .load(None, ORDERS, Some(bad_option.unchecked_into()), None)
+        .unwrap_err();
     assert!(String::from(err.dyn_into::<js_sys::Error>().unwrap().message()).contains("formt"));
     assert!(ws.monthly_revenue().is_err(), "failed loads must leave nothing behind");
 }
@@ -72,20 +70,20 @@ fn progress_callback_can_cancel_a_load() {
         big.extend_from_slice(b"C1,2024-01-01,1\n");
     }
     let cancel = js_sys::Function::new_with_args("p", "return false;");
-    let err = ws.load(None, &big, JsValue::UNDEFINED, Some(cancel)).unwrap_err();
+    let err = ws.load(None, &big, None, Some(cancel.unchecked_into())).unwrap_err();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("CANCELLED"));
     let calls = js_sys::Array::new();
     let count = js_sys::Function::new_with_args("p", "this.push(p.done); return true;");
     let bound = count.bind0(&calls);
-    ws.load(None, &big, JsValue::UNDEFINED, Some(bound)).unwrap();
+    ws.load(None, &big, None, Some(bound.unchecked_into())).unwrap();
     assert!(calls.length() >= 3, "progress reported {} times", calls.length());
 }
 
 #[wasm_bindgen_test]
 fn table_comes_back_as_arrow_ipc_stream() {
     let mut ws = Workspace::new();
-    ws.load(None, ORDERS, JsValue::UNDEFINED, None).unwrap();
-    let bytes = ws.table("orders", JsValue::UNDEFINED).unwrap();
+    ws.load(None, ORDERS, None, None).unwrap();
+    let bytes = ws.table("orders", None).unwrap();
     // An IPC stream starts with the continuation marker 0xFFFFFFFF.
     assert_eq!(&bytes[..4], &[0xFF, 0xFF, 0xFF, 0xFF]);
     assert!(rapport::wasm_api::memory_bytes() >= 65_536.0);
@@ -97,7 +95,7 @@ fn random_bad_inputs_never_trap_the_module() {
     for case in 0..1_000 {
         let bytes = common::random_input(&mut rng);
         let mut ws = Workspace::new();
-        match ws.load(Some("auto".into()), &bytes, JsValue::UNDEFINED, None) {
+        match ws.load(Some("auto".into()), &bytes, None, None) {
             Ok(r) => {
                 let read = get(&r, "rowsRead").as_f64().unwrap();
                 let sum = get(&r, "rowsLoaded").as_f64().unwrap() + get(&r, "rowsRejected").as_f64().unwrap();
@@ -111,5 +109,5 @@ fn random_bad_inputs_never_trap_the_module() {
     }
     // The module still works after all of that.
     let mut ws = Workspace::new();
-    assert!(ws.load(None, ORDERS, JsValue::UNDEFINED, None).is_ok());
+    assert!(ws.load(None, ORDERS, None, None).is_ok());
 }

@@ -41,7 +41,12 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 
 /// An options object (absent, `undefined` or `null` gives the defaults). A key
 /// not in `known` is an error naming it, so a typo never passes silently.
-pub fn from_js<T: DeserializeOwned + Default>(name: &str, value: JsValue, known: &[&str]) -> Result<T, JsValue> {
+pub fn from_js<T: DeserializeOwned + Default>(
+    name: &str,
+    value: Option<JsValue>,
+    known: &[&str],
+) -> Result<T, JsValue> {
+    let Some(value) = value else { return Ok(T::default()) };
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }

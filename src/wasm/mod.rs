@@ -37,12 +37,12 @@ pub fn version() -> String {
 /// @param bytes - the file's bytes.
 /// @param options - `{ fileName, format, delimiter, rows }` (20 rows by default).
 #[wasm_bindgen(unchecked_return_type = "Preview")]
-pub fn preview(
-    bytes: &[u8],
-    #[wasm_bindgen(unchecked_param_type = "PreviewOptions | undefined")] options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let opts: crate::ingest::PreviewOptions =
-        convert::from_js("options", options, &["fileName", "format", "delimiter", "rows"])?;
+pub fn preview(bytes: &[u8], options: Option<types::JsPreviewOptions>) -> Result<JsValue, JsValue> {
+    let opts: crate::ingest::PreviewOptions = convert::from_js(
+        "options",
+        options.map(JsValue::from),
+        &["fileName", "format", "delimiter", "rows"],
+    )?;
     convert::to_js(&crate::ingest::preview(bytes, &opts).map_err(convert::js_error)?)
 }
 

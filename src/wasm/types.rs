@@ -99,3 +99,22 @@ export interface FieldInfo { name: string; type: NonNullable<MappingEntry["type"
 /** One line of `tables()` (`crate::table::TableSummary`). */
 export interface TableSummary { entity: EntityName; files: number; rows: number; columns: string[]; }
 "#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `LoadOptions` object.
+    #[wasm_bindgen(typescript_type = "LoadOptions")]
+    pub type JsLoadOptions;
+    /// A progress callback.
+    #[wasm_bindgen(typescript_type = "(p: Progress) => boolean | void")]
+    pub type JsProgressCallback;
+    /// A `TableQuery` object.
+    #[wasm_bindgen(typescript_type = "TableQuery")]
+    pub type JsTableQuery;
+    /// A `QualityOptions` object.
+    #[wasm_bindgen(typescript_type = "QualityOptions")]
+    pub type JsQualityOptions;
+    /// A `PreviewOptions` object.
+    #[wasm_bindgen(typescript_type = "PreviewOptions")]
+    pub type JsPreviewOptions;
+}

@@ -1,8 +1,10 @@
 //! `Workspace`: the JS handle on a core [`crate::Workspace`].
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::convert::{from_js, js_error, to_js};
+use super::types::{JsLoadOptions, JsProgressCallback, JsQualityOptions, JsTableQuery};
 use crate::quality::{self, QualityParams};
 use crate::table::TableQuery;
 use crate::{report, Entity, Error, LoadOptions, Progress, Workspace};
@@ -51,9 +53,8 @@ impl JsWorkspace {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "EntityName | \"auto\" | undefined")] entity: Option<String>,
         bytes: &[u8],
-        #[wasm_bindgen(unchecked_param_type = "LoadOptions | undefined")] options: JsValue,
-        #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "((p: Progress) => boolean | void) | undefined")]
-        on_progress: Option<js_sys::Function>,
+        options: Option<JsLoadOptions>,
+        #[wasm_bindgen(js_name = onProgress)] on_progress: Option<JsProgressCallback>,
     ) -> Result<JsValue, JsValue> {
         let entity = match entity.as_deref() {
             None | Some("auto") | Some("") => None,
@@ -61,11 +62,9 @@ impl JsWorkspace {
                 js_error(Error::option("entity", name, "expected orders, customers, campaign_events, campaigns, acquisition_spend, consents, tickets, surveys, web_events or auto"))
             })?),
         };
-        let opts: LoadOptions = from_js(
-            "options",
-            options,
-            &["fileName", "format", "mapping", "source", "delimiter", "formats"],
-        )?;
+        let known = ["fileName", "format", "mapping", "source", "delimiter", "formats"];
+        let opts: LoadOptions = from_js("options", options.map(JsValue::from), &known)?;
+        let on_progress: Option<js_sys::Function> = on_progress.map(JsCast::unchecked_into);
         let mut progress = |p: Progress| match &on_progress {
             None => true,
             Some(f) => match to_js(&p).and_then(|v| f.call1(&JsValue::NULL, &v)) {
@@ -95,11 +94,8 @@ impl JsWorkspace {
     ///
     /// @param options - `{ asOf: "YYYY-MM-DD" (default today), maxIssues (default 1000) }`.
     #[wasm_bindgen(unchecked_return_type = "QualityReport")]
-    pub fn quality(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "QualityOptions | undefined")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let params: QualityParams = from_js("options", options, &["asOf", "maxIssues"])?;
+    pub fn quality(&self, options: Option<JsQualityOptions>) -> Result<JsValue, JsValue> {
+        let params: QualityParams = from_js("options", options.map(JsValue::from), &["asOf", "maxIssues"])?;
         let today = (js_sys::Date::now() / 86_400_000.0).floor() as i32;
         let opts = params.check(today).map_err(js_error)?;
         to_js(&quality::profile(&self.0, &opts))
@@ -130,10 +126,10 @@ impl JsWorkspace {
     pub fn table(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EntityName")] entity: &str,
-        #[wasm_bindgen(unchecked_param_type = "TableQuery | undefined")] query: JsValue,
+        query: Option<JsTableQuery>,
     ) -> Result<Vec<u8>, JsValue> {
         let e = Entity::parse(entity).ok_or_else(|| js_error(Error::option("entity", entity, "unknown entity")))?;
-        let query: TableQuery = from_js("query", query, &["limit", "file"])?;
+        let query: TableQuery = from_js("query", query.map(JsValue::from), &["limit", "file"])?;
         self.0.entity_ipc(e, &query).map_err(js_error)
     }
 }

@@ -49,11 +49,11 @@ const api = {
     if (!file) throw new Error(`${fileName} is not loaded`);
     ws.removeFile(fileName);
     try {
-      const report = ws.load(entity, file.bytes, { fileName, mapping }, undefined);
+      const report = ws.load(entity, file.bytes, { fileName, mapping });
       files.set(fileName, { bytes: file.bytes, mapping });
       return report;
     } catch (e) {
-      ws.load(entity, file.bytes, { fileName, mapping: file.mapping }, undefined);
+      ws.load(entity, file.bytes, { fileName, mapping: file.mapping });
       throw e;
     }
   },
