@@ -81,10 +81,17 @@ impl Workspace {
                         } else {
                             &mut self.customer_keys
                         };
-                        let remap = local.merge_into(dict);
-                        let global = keys.unary::<_, arrow_array::types::UInt32Type>(|k| {
-                            remap.get(k as usize).copied().unwrap_or(k)
-                        });
+                        // The first file of a key domain gives its dictionary as is (no
+                        // re-interning of millions of ids); later files are merged into it.
+                        let global = if dict.is_empty() {
+                            *dict = local;
+                            keys
+                        } else {
+                            let remap = local.merge_into(dict);
+                            keys.unary::<_, arrow_array::types::UInt32Type>(|k| {
+                                remap.get(k as usize).copied().unwrap_or(k)
+                            })
+                        };
                         if order {
                             Column::OrderKey(global)
                         } else {
