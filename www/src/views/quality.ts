@@ -26,8 +26,11 @@ export function mountQuality(): void {
     chart.replaceChildren(qualityHeatmap(s.quality, Math.max(500, chart.clientWidth - 20)));
     const issues = allIssues(s.quality);
     const total = s.quality.entities.reduce((a, e) => a + e.issueCount, 0);
+    const shown = Math.min(100, issues.length);
     byId("quality-count").textContent =
-      `${total.toLocaleString()} problem${total === 1 ? "" : "s"} found; the first ${Math.min(100, issues.length)} are shown.`;
+      total === 0
+        ? "No problems found."
+        : `${total.toLocaleString()} problem${total === 1 ? "" : "s"} found${shown < total ? `; the first ${shown} are shown` : ""}.`;
     byId("quality-issues").querySelector("tbody")?.replaceChildren(
       ...issues.slice(0, 100).map((i) =>
         row(cell(i.entity.replace(/_/g, " ")), cell(i.file), cell(i.row, "num"), cell(i.column ?? "(whole row)"), cell(i.value), cell(i.reason)),
