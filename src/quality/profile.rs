@@ -344,8 +344,9 @@ fn profile_entity(
         }
         // Uniqueness: repeated identifiers across the entity, exact copies within a file.
         if let Some(key) = key_field(entity) {
+            let key_column = t.field(key);
             for i in 0..t.rows {
-                let repeated = match t.field(key) {
+                let repeated = match key_column {
                     Some(Column::CustomerKey(k)) if k.is_valid(i) => {
                         std::mem::replace(&mut seen_customer_keys[k.value(i) as usize], true)
                     }
@@ -359,7 +360,7 @@ fn profile_entity(
                         file: t.file.clone(),
                         row: i as u64 + 2,
                         column: Some(key.to_string()),
-                        value: key_text(ws, t.field(key), i),
+                        value: key_text(ws, key_column, i),
                         reason: "identifier repeats an earlier row's".into(),
                     });
                 }
