@@ -22,6 +22,15 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A fresh folder for one test holding one file; answers the folder and the file's path.
+fn folder_with_file(test: &str, name: &str, content: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(test);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, content).unwrap();
+    (dir, file)
+}
+
 fn csv_files(dir: &Path) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -93,14 +102,8 @@ fn generate_is_deterministic_and_every_file_loads_with_nothing_lost() {
 
 #[test]
 fn monthly_prints_json_or_csv_and_bad_input_fails_with_the_place() {
-    let dir = temp_dir("monthly");
-    std::fs::create_dir_all(&dir).unwrap();
-    let orders = dir.join("orders.csv");
-    std::fs::write(
-        &orders,
-        "Order,Kund,När,Summa\nO1,K1,2024-01-31,10\nO2,K2,2024-02-01,5.5\n",
-    )
-    .unwrap();
+    let orders_csv = "Order,Kund,När,Summa\nO1,K1,2024-01-31,10\nO2,K2,2024-02-01,5.5\n";
+    let (dir, orders) = folder_with_file("monthly", "orders.csv", orders_csv);
     let path = orders.to_str().unwrap();
     let m = json(&rapport(&[
         "monthly",
@@ -135,10 +138,11 @@ fn monthly_prints_json_or_csv_and_bad_input_fails_with_the_place() {
 
 #[test]
 fn preview_prints_the_head_of_a_file_as_read() {
-    let dir = temp_dir("preview");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("kunder.csv");
-    std::fs::write(&file, "Kundnummer;Namn\nK1;\"Öberg; Åsa\"\nK2;Li\nK3;Wu\n").unwrap();
+    let (dir, file) = folder_with_file(
+        "preview",
+        "kunder.csv",
+        "Kundnummer;Namn\nK1;\"Öberg; Åsa\"\nK2;Li\nK3;Wu\n",
+    );
     let p = json(&rapport(&["preview", file.to_str().unwrap(), "--rows", "2"]));
     assert_eq!(p["format"], "csv");
     assert_eq!(p["dialect"]["delimiter"], ";");
@@ -150,10 +154,7 @@ fn preview_prints_the_head_of_a_file_as_read() {
 
 #[test]
 fn quality_prints_scores_per_entity() {
-    let dir = temp_dir("quality");
-    std::fs::create_dir_all(&dir).unwrap();
-    let customers = dir.join("customers.csv");
-    std::fs::write(&customers, "customer_id,email\nC1,a@x.se\nC2,nope\n").unwrap();
+    let (dir, customers) = folder_with_file("quality", "customers.csv", "customer_id,email\nC1,a@x.se\nC2,nope\n");
     let q = json(&rapport(&[
         "quality",
         "--customers",

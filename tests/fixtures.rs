@@ -97,43 +97,31 @@ fn dates_and_amounts(ws: &Workspace) -> Vec<(String, f64)> {
         .collect()
 }
 
+/// The three fixture orders' dates (the same in every file) with the given amounts.
+fn three_orders(a: f64, b: f64, c: f64) -> Vec<(String, f64)> {
+    vec![
+        ("2024-03-05".into(), a),
+        ("2024-12-31".into(), b),
+        ("2024-02-29".into(), c),
+    ]
+}
+
 #[test]
 fn dates_and_numbers_are_read_as_each_tool_writes_them() {
     let (ws, r) = load_fixture("orders-de.csv");
     assert_eq!((r.dialect.delimiter, r.rows_loaded, r.rows_rejected), (';', 3, 0));
     let formats: Vec<Option<&str>> = r.mapping.iter().map(|m| m.format).collect();
     assert_eq!(formats, vec![None, None, Some("DD/MM/YYYY"), Some("1.234,56")]);
-    assert_eq!(
-        dates_and_amounts(&ws),
-        vec![
-            ("2024-03-05".into(), 1234.5),
-            ("2024-12-31".into(), 12.5),
-            ("2024-02-29".into(), -3.25)
-        ]
-    );
+    assert_eq!(dates_and_amounts(&ws), three_orders(1234.5, 12.5, -3.25));
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 
     let (ws, r) = load_fixture("orders-us.csv");
     assert_eq!(r.mapping[2].format, Some("MM/DD/YYYY"));
-    assert_eq!(
-        dates_and_amounts(&ws),
-        vec![
-            ("2024-03-05".into(), 1234.5),
-            ("2024-12-31".into(), 12.5),
-            ("2024-02-29".into(), -3.25)
-        ]
-    );
+    assert_eq!(dates_and_amounts(&ws), three_orders(1234.5, 12.5, -3.25));
 
     let (ws, r) = load_fixture("orders-excel.tsv");
     assert_eq!(r.mapping[2].format, Some("Excel serial day"));
-    assert_eq!(
-        dates_and_amounts(&ws),
-        vec![
-            ("2024-03-05".into(), 10.0),
-            ("2024-12-31".into(), 20.0),
-            ("2024-02-29".into(), 30.0)
-        ]
-    );
+    assert_eq!(dates_and_amounts(&ws), three_orders(10.0, 20.0, 30.0));
 }
 
 #[test]
