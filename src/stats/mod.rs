@@ -1,3 +1,7 @@
 //! Statistics helpers shared by the analyses.
 
+pub mod quantile;
 pub mod seed;
+mod text;
+
+pub use text::nearest;

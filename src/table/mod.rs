@@ -1,11 +1,13 @@
 //! Entity tables and the workspace that holds them, on Arrow arrays.
 
 mod column;
+pub mod customers;
 mod export;
 mod keys;
 mod workspace;
 
 pub use column::{export_type, Cell, Column, ColumnBuilder, ParsedColumn};
+pub use customers::{CustomerTable, Feature, Values};
 pub use export::TableQuery;
 pub use keys::KeyDict;
 pub use workspace::{EntityTable, TableSummary, Workspace};

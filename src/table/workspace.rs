@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::column::{Column, ParsedColumn};
+use super::customers::{self, CustomerParams, CustomerTable};
 use super::keys::KeyDict;
 use crate::ingest::{parse_file, Entity, LoadOptions, LoadReport, Progress};
 use crate::Result;
@@ -44,6 +45,8 @@ pub struct Workspace {
     tables: Vec<EntityTable>,
     customer_keys: KeyDict,
     order_keys: KeyDict,
+    /// The customer table, built on first use; any load or removal drops it.
+    customers: Option<CustomerTable>,
 }
 
 impl Workspace {
@@ -102,6 +105,7 @@ impl Workspace {
                 (name, canonical, col)
             })
             .collect();
+        self.customers = None;
         self.tables.push(EntityTable {
             entity: parsed.entity,
             file: report.file.clone(),
@@ -116,6 +120,7 @@ impl Workspace {
     /// say with another mapping); answers how many rows went. Interned ids stay
     /// in the dictionaries, unreferenced.
     pub fn remove_file(&mut self, file: &str) -> usize {
+        self.customers = None;
         let before: usize = self.tables.iter().map(|t| t.rows).sum();
         self.tables.retain(|t| t.file != file);
         before - self.tables.iter().map(|t| t.rows).sum::<usize>()
@@ -134,6 +139,24 @@ impl Workspace {
     /// The order-id dictionary.
     pub fn order_keys(&self) -> &KeyDict {
         &self.order_keys
+    }
+
+    /// The customer table, building it (reference date from `params`, else the
+    /// last order date, else `today`) when it is not built yet or `params` sets
+    /// another reference date. Analyses add their columns to it.
+    pub fn customers(&mut self, params: &CustomerParams, today: i32) -> Result<&mut CustomerTable> {
+        let as_of = params.as_of(self, today)?;
+        if self.customers.as_ref().is_none_or(|c| c.as_of != as_of) {
+            self.customers = Some(customers::build(self, as_of)?);
+        }
+        self.customers
+            .as_mut()
+            .ok_or_else(|| crate::Error::MissingData("the customer table could not be built".into()))
+    }
+
+    /// The customer table as last built, if any.
+    pub fn customer_table(&self) -> Option<&CustomerTable> {
+        self.customers.as_ref()
     }
 
     /// Rows and columns per loaded entity.

@@ -1,0 +1,65 @@
+//! Ranks and quantile scores.
+
+/// Quantile scores 1..=`q` for `values` (rows where `values` is `None` get 0):
+/// rows are sorted by value and cut into `q` groups of equal size; ties are
+/// broken by rank (sort order, then row), as common RFM practice does, so every
+/// score holds `n/q` customers even when many share a value. `ascending` gives
+/// the top score to the largest values.
+pub fn ntile(values: &[Option<f64>], q: u8, ascending: bool) -> Vec<u8> {
+    let mut rows: Vec<u32> = (0..values.len() as u32)
+        .filter(|&i| values[i as usize].is_some())
+        .collect();
+    let key = |i: u32| values[i as usize].unwrap_or(0.0);
+    rows.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
+    if !ascending {
+        rows.reverse();
+    }
+    let n = rows.len();
+    let mut out = vec![0u8; values.len()];
+    for (rank, &i) in rows.iter().enumerate() {
+        // SQL NTILE: the first n % q groups get one more row.
+        out[i as usize] = ntile_group(rank, n, q as usize) as u8 + 1;
+    }
+    out
+}
+
+/// The 0-based NTILE group of the row at `rank` among `n` rows cut into `q`.
+fn ntile_group(rank: usize, n: usize, q: usize) -> usize {
+    let small = n / q;
+    let big = small + 1;
+    let n_big = n % q;
+    if rank < n_big * big {
+        rank / big
+    } else {
+        n_big + (rank - n_big * big) / small.max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ntile_matches_sql_group_sizes_and_breaks_ties_by_rank() {
+        // 7 rows into 3: sizes 3, 2, 2 as SQL NTILE(3).
+        let v: Vec<Option<f64>> = [5.0, 1.0, 1.0, 1.0, 9.0, 2.0, 7.0].iter().map(|&x| Some(x)).collect();
+        let s = ntile(&v, 3, true);
+        // sorted: rows 1,2,3 (1.0) 5 (2.0) 0 (5.0) 6 (7.0) 4 (9.0)
+        assert_eq!(s, vec![2, 1, 1, 1, 3, 2, 3]);
+        let mut sizes = [0; 4];
+        s.iter().for_each(|&x| sizes[x as usize] += 1);
+        assert_eq!(&sizes[1..], &[3, 2, 2]);
+    }
+
+    #[test]
+    fn missing_values_get_score_zero_and_do_not_count() {
+        let s = ntile(&[None, Some(1.0), Some(2.0)], 2, true);
+        assert_eq!(s, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn descending_gives_the_top_score_to_small_values() {
+        let s = ntile(&[Some(1.0), Some(10.0)], 2, false);
+        assert_eq!(s, vec![2, 1]);
+    }
+}
