@@ -18,11 +18,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod calendar;
+pub mod campaign;
 pub mod error;
 pub mod generate;
 pub mod ingest;
 pub mod quality;
 pub mod report;
+pub mod segment;
 pub mod stats;
 pub mod table;
 

@@ -137,6 +137,90 @@ fn monthly_prints_json_or_csv_and_bad_input_fails_with_the_place() {
 }
 
 #[test]
+fn rfm_prints_segments_and_movement_and_writes_scores() {
+    let orders = "order_id,customer_id,order_date,amount\nA1,A,2024-12-30,300\nB1,B,2024-12-20,50\nC1,C,2024-11-01,500\nD1,D,2024-06-01,80\nE1,E,2023-06-01,20\n";
+    let (dir, file) = folder_with_file("rfm", "orders.csv", orders);
+    let out = dir.join("rfm.csv");
+    let r = json(&rapport(&[
+        "rfm",
+        "--orders",
+        file.to_str().unwrap(),
+        "--movement-from",
+        "2024-07-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(r["as_of"], "2024-12-30");
+    assert_eq!(r["customers_scored"], 5);
+    let lost = r["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["segment"] == "Lost")
+        .unwrap();
+    assert_eq!(lost["customers"], 1);
+    assert_eq!(r["movement"]["from_date"], "2024-07-01");
+    let scores = std::fs::read_to_string(&out).unwrap();
+    assert!(scores.starts_with("customer_id,recency_days,frequency,monetary,r,f,m,segment\nA,0,1,300,5,"));
+    assert_eq!(scores.lines().count(), 6);
+    let bad = rapport(&["rfm", "--orders", file.to_str().unwrap(), "--scheme", "six"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("scheme"));
+}
+
+#[test]
+fn audience_respects_consent_and_writes_target_and_control() {
+    let mut customers = String::from("customer_id,email\n");
+    let mut consents = String::from("customer_id,channel,status,updated_at\n");
+    let mut orders = String::from("order_id,customer_id,order_date,amount\n");
+    for i in 0..100 {
+        customers.push_str(&format!("c{i},c{i}@example.se\n"));
+        orders.push_str(&format!("o{i},c{i},2024-05-01,{}\n", i + 1));
+        let status = if i < 80 { "granted" } else { "withdrawn" };
+        consents.push_str(&format!("c{i},email,{status},2024-01-01T00:00:00Z\n"));
+    }
+    let (dir, cust) = folder_with_file("audience", "customers.csv", &customers);
+    let cons = dir.join("consents.csv");
+    std::fs::write(&cons, consents).unwrap();
+    let ord = dir.join("orders.csv");
+    std::fs::write(&ord, orders).unwrap();
+    let out = dir.join("audience.csv");
+    let args = [
+        "audience",
+        "--customers",
+        cust.to_str().unwrap(),
+        "--consents",
+        cons.to_str().unwrap(),
+        "--orders",
+        ord.to_str().unwrap(),
+        "--control-fraction",
+        "0.25",
+        "--stratify-by",
+        "rfm_segment",
+        "--seed",
+        "11",
+        "--columns",
+        "email,rfm_segment",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let a = json(&rapport(&args));
+    assert_eq!(
+        (a["eligible"].as_u64(), a["control"].as_u64(), a["target"].as_u64()),
+        (Some(80), Some(20), Some(60))
+    );
+    assert_eq!(a["seed"], 11);
+    assert_eq!(a["excluded"][1]["reason"], "consent withdrawn");
+    assert_eq!(a["excluded"][1]["count"], 20);
+    let first = std::fs::read_to_string(&out).unwrap();
+    assert!(first.starts_with("customer_id,group,email,rfm_segment\n"));
+    assert_eq!(first.lines().filter(|l| l.contains(",control,")).count(), 20);
+    // The same seed rebuilds the same file.
+    json(&rapport(&args));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
+}
+
+#[test]
 fn preview_prints_the_head_of_a_file_as_read() {
     let (dir, file) = folder_with_file(
         "preview",

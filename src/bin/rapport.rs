@@ -47,6 +47,31 @@ enum Command {
         #[arg(long = "max-issues")]
         max_issues: Option<usize>,
     },
+    /// RFM scores and named segments (and movement between two dates).
+    Rfm {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Reference date YYYY-MM-DD (default: the last order date).
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+        /// Only orders in this many days up to the reference date count.
+        #[arg(long = "window-days")]
+        window_days: Option<u32>,
+        /// `standard` (quintiles, named segments) or `three` (terciles, six groups).
+        #[arg(long)]
+        scheme: Option<String>,
+        /// Last order older than this many days: Lost (default 365; 0 = off).
+        #[arg(long = "lost-after-days")]
+        lost_after_days: Option<u32>,
+        /// Also print the movement from this earlier reference date to --as-of.
+        #[arg(long = "movement-from")]
+        movement_from: Option<String>,
+        /// Write each customer's scores and segment to this CSV file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Build a campaign audience: segment ∩ consent − suppressions, with a control group.
+    Audience(AudienceArgs),
     /// Orders, revenue and customers per calendar month.
     Monthly {
         #[command(flatten)]
@@ -55,6 +80,48 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+}
+
+#[derive(Args)]
+struct AudienceArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Selection expression (default: every customer).
+    #[arg(long)]
+    segment: Option<String>,
+    /// email, sms, post or phone.
+    #[arg(long, default_value = "email")]
+    channel: String,
+    /// Let in customers with no consent record for the channel.
+    #[arg(long = "include-without-consent")]
+    include_without_consent: bool,
+    /// Drop customers who complained this many days before the reference date (default 30; 0 = off).
+    #[arg(long = "complained-within-days")]
+    complained_within_days: Option<u32>,
+    /// Drop customers sent a campaign this many days before the reference date.
+    #[arg(long = "contacted-within-days")]
+    contacted_within_days: Option<u32>,
+    /// Control share (default 0.1).
+    #[arg(long = "control-fraction")]
+    control_fraction: Option<f64>,
+    /// Exact control size instead of a share.
+    #[arg(long = "control-size")]
+    control_size: Option<usize>,
+    /// Category column to stratify the control group by (e.g. rfm_segment).
+    #[arg(long = "stratify-by")]
+    stratify_by: Option<String>,
+    /// Seed of the control draw (drawn and printed when absent).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Write target and control to this CSV file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Columns of the CSV after customer_id and group (comma-separated; default email).
+    #[arg(long)]
+    columns: Option<String>,
+    /// Write e-mails as SHA-256 (for ad-platform customer lists).
+    #[arg(long = "hash-emails")]
+    hash_emails: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -214,6 +281,96 @@ fn run_generate(args: &GenerateArgs) -> Result<()> {
     print_json(&summary)
 }
 
+fn today() -> i32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i32)
+}
+
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, text).map_err(|e| Error::Format {
+        file: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn run_rfm(
+    ws: &Workspace,
+    params: rapport::segment::rfm::RfmParams,
+    from: Option<String>,
+    out: Option<&Path>,
+) -> Result<()> {
+    use rapport::segment::rfm;
+    let scores = rfm::score(ws, &params.check(ws)?);
+    let mut result = serde_json::to_value(rfm::report(&scores)).map_err(|e| Error::MissingData(e.to_string()))?;
+    if let Some(from) = from {
+        let earlier = rfm::RfmParams {
+            as_of: Some(from),
+            ..params.clone()
+        };
+        let moved = rfm::movement(&rfm::score(ws, &earlier.check(ws)?), &scores);
+        result["movement"] = serde_json::to_value(moved).map_err(|e| Error::MissingData(e.to_string()))?;
+    }
+    if let Some(path) = out {
+        let mut csv = String::from("customer_id,recency_days,frequency,monetary,r,f,m,segment\n");
+        for c in 0..scores.r.len() {
+            let Some(seg) = scores.segment_of(c) else { continue };
+            let id = ws.customer_keys().key_bytes(c as u32);
+            csv.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                rapport::campaign::csv_cell(&String::from_utf8_lossy(id)),
+                scores.values.recency[c].unwrap_or(0.0),
+                scores.values.frequency[c],
+                rapport::campaign::number_text(scores.values.monetary[c]),
+                scores.r[c],
+                scores.f[c],
+                scores.m[c],
+                rapport::campaign::csv_cell(seg)
+            ));
+        }
+        write_file(path, &csv)?;
+    }
+    print_json(&result)
+}
+
+fn run_audience(args: AudienceArgs) -> Result<()> {
+    use rapport::campaign::{self, AudienceParams, ExportOptions};
+    let (mut ws, _) = args.input.load()?;
+    let params = AudienceParams {
+        segment: args.segment.clone(),
+        channel: Some(args.channel.clone()),
+        include_without_consent: Some(args.include_without_consent),
+        complained_within_days: args.complained_within_days,
+        contacted_within_days: args.contacted_within_days,
+        control_fraction: args.control_fraction,
+        control_size: args.control_size,
+        stratify_by: args.stratify_by.clone(),
+        seed: args.seed,
+        ..Default::default()
+    };
+    let columns: Option<Vec<String>> = args.columns.as_ref().map(|c| {
+        c.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    });
+    let mut wanted: Vec<&str> = columns.iter().flatten().map(String::as_str).collect();
+    wanted.extend(args.stratify_by.as_deref());
+    rapport::segment::derive_missing(&mut ws, &wanted, today())?;
+    let candidates = rapport::segment::select(&mut ws, params.segment.as_deref(), today())?;
+    let table = ws.customers(&Default::default(), today())?;
+    let audience = campaign::build(table, &candidates, &params.check(table)?);
+    if let Some(path) = &args.out {
+        let export = ExportOptions {
+            columns,
+            hash_emails: args.hash_emails,
+            groups: None,
+        };
+        write_file(path, &campaign::export_csv(table, &audience, &export)?)?;
+    }
+    print_json(&audience)
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Generate(args) => run_generate(&args),
@@ -239,12 +396,28 @@ fn run(cli: Cli) -> Result<()> {
             max_issues,
         } => {
             let (ws, _) = input.load()?;
-            let today = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| (d.as_secs() / 86_400) as i32);
-            let opts = rapport::quality::QualityParams { as_of, max_issues }.check(today)?;
+            let opts = rapport::quality::QualityParams { as_of, max_issues }.check(today())?;
             print_json(&rapport::quality::profile(&ws, &opts))
         }
+        Command::Rfm {
+            input,
+            as_of,
+            window_days,
+            scheme,
+            lost_after_days,
+            movement_from,
+            out,
+        } => {
+            let (ws, _) = input.load()?;
+            let params = rapport::segment::rfm::RfmParams {
+                as_of,
+                window_days,
+                scheme,
+                lost_after_days,
+            };
+            run_rfm(&ws, params, movement_from, out.as_deref())
+        }
+        Command::Audience(args) => run_audience(args),
         Command::Monthly { input, format } => {
             let (ws, _) = input.load()?;
             let monthly = report::monthly_revenue(&ws)?;

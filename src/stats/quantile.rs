@@ -4,16 +4,20 @@
 /// rows are sorted by value and cut into `q` groups of equal size; ties are
 /// broken by rank (sort order, then row), as common RFM practice does, so every
 /// score holds `n/q` customers even when many share a value. `ascending` gives
-/// the top score to the largest values.
+/// the top score to the largest values; otherwise to the smallest (ties still
+/// in row order).
 pub fn ntile(values: &[Option<f64>], q: u8, ascending: bool) -> Vec<u8> {
     let mut rows: Vec<u32> = (0..values.len() as u32)
         .filter(|&i| values[i as usize].is_some())
         .collect();
-    let key = |i: u32| values[i as usize].unwrap_or(0.0);
-    rows.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
-    if !ascending {
-        rows.reverse();
-    }
+    let sign = if ascending { 1.0 } else { -1.0 };
+    let mut keyed: Vec<(f64, u32)> = rows
+        .iter()
+        .map(|&i| (sign * values[i as usize].unwrap_or(0.0), i))
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    rows.clear();
+    rows.extend(keyed.iter().map(|&(_, i)| i));
     let n = rows.len();
     let mut out = vec![0u8; values.len()];
     for (rank, &i) in rows.iter().enumerate() {

@@ -143,10 +143,15 @@ impl Workspace {
 
     /// The customer table, building it (reference date from `params`, else the
     /// last order date, else `today`) when it is not built yet or `params` sets
-    /// another reference date. Analyses add their columns to it.
+    /// another reference date than it has. Analyses add their columns to it.
     pub fn customers(&mut self, params: &CustomerParams, today: i32) -> Result<&mut CustomerTable> {
-        let as_of = params.as_of(self, today)?;
-        if self.customers.as_ref().is_none_or(|c| c.as_of != as_of) {
+        let stale = match (&self.customers, &params.as_of) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(c), Some(_)) => c.as_of != params.as_of(self, today)?,
+        };
+        if stale {
+            let as_of = params.as_of(self, today)?;
             self.customers = Some(customers::build(self, as_of)?);
         }
         self.customers

@@ -98,6 +98,68 @@ export interface FieldInfo { name: string; type: NonNullable<MappingEntry["type"
 
 /** One line of `tables()` (`crate::table::TableSummary`). */
 export interface TableSummary { entity: EntityName; files: number; rows: number; columns: string[]; }
+/** Options of `customers` (`crate::table::customers::CustomerParams`). */
+export interface CustomerOptions { columns?: string[]; asOf?: string; }
+/** A customer-table column (`crate::table::customers::ColumnInfo`). */
+export interface CustomerColumn { name: string; kind: "number" | "date" | "bool" | "text" | "category"; about: string; nulls: number; }
+
+/** Options of `rfm` (`crate::segment::rfm::RfmParams`). */
+export interface RfmOptions {
+  /** Reference date YYYY-MM-DD (default: the last order date). */
+  asOf?: string;
+  /** Only orders in this many days up to the reference date count (default: all). */
+  windowDays?: number;
+  /** "standard": quintiles and the named segments; "three": terciles and six groups. */
+  scheme?: "standard" | "three";
+  /** Customers whose last order is older are "Lost" (default 365; 0 = off). */
+  lostAfterDays?: number;
+}
+/** One RFM segment (`crate::segment::rfm::SegmentLine`). */
+export interface RfmSegment {
+  segment: string; rule: string; customers: number; share: number; revenue: number; revenueShare: number;
+  avgMonetary: number; avgRecencyDays: number; avgFrequency: number;
+}
+/** The RFM result (`crate::segment::rfm::RfmReport`). */
+export interface RfmReport {
+  asOf: string; windowDays: number | null; scheme: "standard" | "three"; lostAfterDays: number | null;
+  customersScored: number; customersUnscored: number; segments: RfmSegment[];
+  grid: { r: number; f: number; customers: number; revenue: number }[]; tieRule: string;
+}
+/** Options of `rfmMovement`. */
+export interface MovementOptions { from: string; to: string; windowDays?: number; scheme?: "standard" | "three"; lostAfterDays?: number; }
+/** Segment transitions (`crate::segment::rfm::Movement`): counts[i][j] went from segments[i] to segments[j]. */
+export interface RfmMovement { fromDate: string; toDate: string; segments: string[]; counts: number[][]; }
+
+/** Options of `audience` (`crate::campaign::AudienceParams`). */
+export interface AudienceOptions {
+  /** Selection expression (default: every customer). */
+  segment?: string;
+  channel?: "email" | "sms" | "post" | "phone";
+  /** Let in customers with no consent record for the channel (default false). */
+  includeWithoutConsent?: boolean;
+  suppressHardBounces?: boolean;
+  suppressUnsubscribed?: boolean;
+  /** Drop customers who complained this recently (default 30 days; 0 = off). */
+  complainedWithinDays?: number;
+  /** Drop customers sent a campaign this recently (default off). */
+  contactedWithinDays?: number;
+  /** Control share (default 0.1), or an exact `controlSize`. */
+  controlFraction?: number;
+  controlSize?: number;
+  /** A category column to stratify the control group by, e.g. "rfm_segment". */
+  stratifyBy?: string;
+  /** Seed of the control draw (default: drawn, and reported). */
+  seed?: number;
+}
+/** A built audience (`crate::campaign::Audience`). */
+export interface Audience {
+  segment: string | null; channel: string; asOf: string; seed: number; fingerprint: string;
+  stratifyBy: string | null; candidates: number; excluded: { reason: string; count: number }[];
+  eligible: number; target: number; control: number;
+  strata: { stratum: string; eligible: number; target: number; control: number }[];
+}
+/** Options of `audienceCsv` (`crate::campaign::ExportOptions`). */
+export interface ExportOptions { columns?: string[]; hashEmails?: boolean; groups?: "target" | "control" | "both"; }
 "#;
 
 #[wasm_bindgen]
@@ -117,4 +179,19 @@ extern "C" {
     /// A `PreviewOptions` object.
     #[wasm_bindgen(typescript_type = "PreviewOptions")]
     pub type JsPreviewOptions;
+    /// A `CustomerOptions` object.
+    #[wasm_bindgen(typescript_type = "CustomerOptions")]
+    pub type JsCustomerOptions;
+    /// An `RfmOptions` object.
+    #[wasm_bindgen(typescript_type = "RfmOptions")]
+    pub type JsRfmOptions;
+    /// A `MovementOptions` object.
+    #[wasm_bindgen(typescript_type = "MovementOptions")]
+    pub type JsMovementOptions;
+    /// An `AudienceOptions` object.
+    #[wasm_bindgen(typescript_type = "AudienceOptions")]
+    pub type JsAudienceOptions;
+    /// An `ExportOptions` object.
+    #[wasm_bindgen(typescript_type = "ExportOptions")]
+    pub type JsExportOptions;
 }
