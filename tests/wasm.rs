@@ -33,6 +33,23 @@ fn load_reports_counts_with_camel_case_names() {
 }
 
 #[wasm_bindgen_test]
+fn rfm_adds_customer_columns_and_audience_options_are_checked() {
+    let mut ws = Workspace::new();
+    ws.load(None, ORDERS, None, None).unwrap();
+    let report = ws.rfm(None).unwrap();
+    assert_eq!(get(&report, "customersScored").as_f64(), Some(2.0));
+    let columns = js_sys::Array::from(&ws.customer_columns().unwrap());
+    let names: Vec<String> = columns.iter().map(|c| get(&c, "name").as_string().unwrap()).collect();
+    assert!(names.contains(&"rfm_segment".to_string()), "{names:?}");
+    let ipc = ws.customers(None).unwrap();
+    assert_eq!(&ipc[..4], &[0xff, 0xff, 0xff, 0xff], "an Arrow IPC stream");
+    let bad = js_sys::JSON::parse(r#"{"controlFraction": 2}"#).unwrap();
+    let err = ws.audience(Some(bad.unchecked_into())).unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("controlFraction"));
+}
+
+#[wasm_bindgen_test]
 fn monthly_revenue_is_a_plain_object() {
     let mut ws = Workspace::new();
     ws.load(None, ORDERS, None, None).unwrap();
