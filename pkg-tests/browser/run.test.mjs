@@ -1,3 +1,4 @@
 // Entry point of the browser suite: one Chromium for every page test.
 import "./harness.mjs";
 import "./data-page.mjs";
+import "./segments-page.mjs";

@@ -1,7 +1,7 @@
 // Every chart of the page, drawn with Observable Plot. Views ask for "a monthly
 // orders and revenue chart", never for SVG.
 import * as Plot from "@observablehq/plot";
-import type { MonthRow, QualityReport } from "../../pkg/web/rapport.js";
+import type { Audience, MonthRow, QualityReport, RfmMovement, RfmReport } from "../../pkg/web/rapport.js";
 
 const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
@@ -58,6 +58,99 @@ export function qualityHeatmap(report: QualityReport, width: number): Element {
     marks: [
       Plot.cell(data, { x: "dimension", y: "entity", fill: "score", inset: 1, tip: true }),
       Plot.text(data, { x: "dimension", y: "entity", text: (d: { score: number }) => `${(d.score * 100).toFixed(1)} %`, fill: "white" }),
+    ],
+  });
+}
+
+/** The R × F grid: customers per score pair, with revenue on hover. */
+export function rfmGrid(report: RfmReport, width: number): Element {
+  const q = report.scheme === "three" ? 3 : 5;
+  const scores = Array.from({ length: q }, (_, i) => i + 1);
+  return Plot.plot({
+    width: Math.min(width, 460),
+    height: 60 + 48 * q,
+    marginLeft: 50,
+    x: { domain: scores, label: "Frequency score →", axis: "top" },
+    y: { domain: [...scores].reverse(), label: "↑ Recency score" },
+    color: { scheme: "blues", legend: false },
+    marks: [
+      Plot.cell(report.grid, {
+        x: "f", y: "r", fill: "customers", inset: 1,
+        title: (d: { r: number; f: number; customers: number; revenue: number }) =>
+          `R ${d.r}, F ${d.f}: ${d.customers.toLocaleString()} customers, revenue ${money.format(d.revenue)}`,
+      }),
+      Plot.text(report.grid, {
+        x: "f", y: "r", text: (d: { customers: number }) => d.customers.toLocaleString(),
+        fill: (d: { customers: number }) => (d.customers > maxOf(report.grid) / 2 ? "white" : "black"),
+      }),
+    ],
+  });
+}
+
+function maxOf(grid: { customers: number }[]): number {
+  return grid.reduce((m, g) => Math.max(m, g.customers), 0);
+}
+
+/** Share of customers and share of revenue per segment, side by side. */
+export function segmentShares(report: RfmReport, width: number): Element {
+  const data = report.segments.flatMap((s) => [
+    { segment: s.segment, measure: "customers", share: s.share },
+    { segment: s.segment, measure: "revenue", share: s.revenueShare },
+  ]);
+  return Plot.plot({
+    width: Math.min(width, 560),
+    height: 50 + 36 * report.segments.length,
+    marginLeft: 130,
+    x: { label: "Share →", tickFormat: "%", grid: true },
+    y: { axis: null, domain: ["customers", "revenue"] },
+    fy: { domain: report.segments.map((s) => s.segment), label: null },
+    color: { domain: ["customers", "revenue"], range: ["#2f5bd3", "#c2410c"], legend: true },
+    marks: [
+      Plot.barX(data, { x: "share", y: "measure", fy: "segment", fill: "measure", tip: true }),
+      Plot.ruleX([0]),
+    ],
+  });
+}
+
+/** The movement matrix as a heatmap: rows = segment on the first date, columns = on the second. */
+export function movementMatrix(m: RfmMovement, width: number): Element {
+  const data = m.counts.flatMap((row, i) => row.map((count, j) => ({ from: m.segments[i], to: m.segments[j], count })));
+  const max = data.reduce((a, d) => Math.max(a, d.count), 0);
+  return Plot.plot({
+    width: Math.max(640, Math.min(width, 1000)),
+    height: 80 + 30 * m.segments.length,
+    marginLeft: 130,
+    marginTop: 90,
+    x: { domain: m.segments, label: `on ${m.toDate}`, axis: "top", tickRotate: -35 },
+    y: { domain: m.segments, label: `on ${m.fromDate}` },
+    color: { type: "sqrt", scheme: "oranges" },
+    marks: [
+      Plot.cell(data, { x: "to", y: "from", fill: "count", inset: 0.5,
+        title: (d: { from: string; to: string; count: number }) => `${d.count.toLocaleString()} from ${d.from} to ${d.to}` }),
+      Plot.text(data.filter((d) => d.count > 0), { x: "to", y: "from", text: (d: { count: number }) => d.count.toLocaleString(),
+        fill: (d: { count: number }) => (d.count > max / 2 ? "white" : "black"), fontSize: 10 }),
+    ],
+  });
+}
+
+/** Where the segment's customers went: each exclusion reason, then target and control. */
+export function audienceFunnel(a: Audience, width: number): Element {
+  const data = [
+    ...a.excluded.filter((e) => e.count > 0).map((e) => ({ step: `excluded: ${e.reason}`, count: e.count, kind: "excluded" })),
+    { step: "target", count: a.target, kind: "target" },
+    { step: "control", count: a.control, kind: "control" },
+  ];
+  return Plot.plot({
+    width: Math.min(width, 760),
+    height: 40 + 30 * data.length,
+    marginLeft: 260,
+    x: { label: "Customers →", grid: true },
+    y: { domain: data.map((d) => d.step), label: null },
+    color: { domain: ["excluded", "target", "control"], range: ["#b3261e", "#2f5bd3", "#7c8a99"] },
+    marks: [
+      Plot.barX(data, { x: "count", y: "step", fill: "kind", tip: true }),
+      Plot.text(data, { x: "count", y: "step", text: (d: { count: number }) => d.count.toLocaleString(), dx: 4, textAnchor: "start" }),
+      Plot.ruleX([0]),
     ],
   });
 }

@@ -7,6 +7,8 @@ import { getState, update } from "./store.js";
 import { mountDataView } from "./views/data.js";
 import { mountOverview } from "./views/overview.js";
 import { mountQuality } from "./views/quality.js";
+import { mountSegments } from "./views/segments.js";
+import { mountAudience } from "./views/audience.js";
 import { openMapping, savedMappings } from "./views/mapping.js";
 import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
 import type { RapportApi } from "./worker.js";
@@ -53,6 +55,10 @@ async function refresh(): Promise<void> {
   update({ monthly: tables.some((t) => t.entity === "orders") ? await api.monthlyRevenue() : null });
   showProgress("Measuring data quality…", 1);
   update({ quality: await api.quality() });
+  showProgress("Building the customer table and RFM scores…", 1);
+  const hasCustomers = tables.some((t) => t.entity !== "campaigns" && t.entity !== "acquisition_spend");
+  const rfm = tables.some((t) => t.entity === "orders") ? await api.rfm({}) : null;
+  update({ rfm, columns: hasCustomers ? await api.customerColumns() : [] });
 }
 
 /** Loads a file again with the mapping the user chose. */
@@ -81,7 +87,7 @@ async function editMapping(report: LoadReport): Promise<void> {
 
 async function reset(): Promise<void> {
   await api.reset();
-  update({ reports: [], monthly: null, quality: null, selectedReport: null, error: null });
+  update({ reports: [], monthly: null, quality: null, rfm: null, columns: [], selectedReport: null, error: null });
   byId("preview").hidden = true;
   byId("mapping").hidden = true;
 }
@@ -93,4 +99,14 @@ async function preview(entity: EntityName, file: string): Promise<void> {
 mountDataView({ loadFiles, reset, preview, editMapping });
 mountOverview();
 mountQuality();
+mountSegments({
+  rfm: async (options) => {
+    const report = await api.rfm(options);
+    update({ columns: await api.customerColumns() });
+    return report;
+  },
+  movement: (options) => api.rfmMovement(options),
+  customers: () => api.customers(),
+});
+mountAudience({ audience: (o) => api.audience(o), audienceCsv: (o, e) => api.audienceCsv(o, e) });
 document.body.dataset.ready = "true";

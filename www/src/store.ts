@@ -1,10 +1,14 @@
 // The page's one small store: what is loaded and what the views show.
-import type { LoadReport, MonthlyRevenue, QualityReport } from "../../pkg/web/rapport.js";
+import type { CustomerColumn, LoadReport, MonthlyRevenue, QualityReport, RfmReport } from "../../pkg/web/rapport.js";
 
 export interface State {
   reports: LoadReport[];
   monthly: MonthlyRevenue | null;
   quality: QualityReport | null;
+  /** The latest RFM scoring (its columns are in the customer table). */
+  rfm: RfmReport | null;
+  /** The customer table's columns. */
+  columns: CustomerColumn[];
   busy: boolean;
   error: string | null;
   selectedReport: number | null;
@@ -12,7 +16,7 @@ export interface State {
 
 type Listener = (s: State) => void;
 
-const state: State = { reports: [], monthly: null, quality: null, busy: false, error: null, selectedReport: null };
+const state: State = { reports: [], monthly: null, quality: null, rfm: null, columns: [], busy: false, error: null, selectedReport: null };
 const listeners: Listener[] = [];
 
 export function getState(): Readonly<State> {

@@ -3,7 +3,8 @@
 import * as Comlink from "comlink";
 import init, { Workspace, fields, memoryBytes, preview } from "../../pkg/web/rapport.js";
 import type {
-  EntityName, FieldInfo, LoadReport, MonthlyRevenue, Preview, Progress, QualityReport, TableSummary,
+  Audience, AudienceOptions, CustomerColumn, EntityName, ExportOptions, FieldInfo, LoadReport, MonthlyRevenue,
+  MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport, TableSummary,
 } from "../../pkg/web/rapport.js";
 
 const ready = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url) });
@@ -81,6 +82,31 @@ const api = {
   /** The data-quality profile of everything loaded. */
   async quality(): Promise<QualityReport> {
     return (await current()).quality({ maxIssues: 1000 });
+  },
+  /** RFM scores and segments; adds the rfm_* columns to the customer table. */
+  async rfm(options: RfmOptions): Promise<RfmReport> {
+    return (await current()).rfm(options);
+  },
+  /** Segment transitions between two reference dates. */
+  async rfmMovement(options: MovementOptions): Promise<RfmMovement> {
+    return (await current()).rfmMovement(options);
+  },
+  /** The customer table's columns. */
+  async customerColumns(): Promise<CustomerColumn[]> {
+    return (await current()).customerColumns();
+  },
+  /** The customer table (or some columns) as Arrow IPC bytes (transferred). */
+  async customers(columns?: string[]): Promise<Uint8Array> {
+    const bytes = (await current()).customers(columns ? { columns } : undefined);
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** Builds an audience (target, control, exclusions). */
+  async audience(options: AudienceOptions): Promise<Audience> {
+    return (await current()).audience(options);
+  },
+  /** An audience as CSV, rebuilt from its options and seed. */
+  async audienceCsv(options: AudienceOptions, exportOptions: ExportOptions): Promise<string> {
+    return (await current()).audienceCsv(options, exportOptions);
   },
   /** What is loaded, per entity. */
   async tables(): Promise<TableSummary[]> {
