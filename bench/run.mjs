@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core';
 import { buildPage } from './lib/build.mjs';
 import { ensureOrders, parseSize } from './lib/data.mjs';
 import { RendererMemory } from './lib/memory.mjs';
-import { compareRows, compareTotals, printTable, summarise, writeResults } from './lib/report.mjs';
+import { compareRfm, compareRows, compareTotals, printTable, summarise, writeResults } from './lib/report.mjs';
 import { startServer } from './lib/server.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -29,10 +29,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,cold_start]
+const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,cold_start]
                          [--runs 5] [--warmup 1] [--engines rapport,duckdb-wasm,arquero]
                          [--timeout <seconds per step, default 900>]`;
-const TASKS = ['load_orders', 'monthly_revenue', 'cold_start'];
+const TASKS = ['load_orders', 'monthly_revenue', 'rfm', 'cold_start'];
 /** CLI engine name → page bundle name (bench/dist/engine-<bundle>.js). */
 const ENGINES = { rapport: 'rapport', 'duckdb-wasm': 'duckdb', arquero: 'arquero' };
 
@@ -310,7 +310,13 @@ async function main() {
     ...['monthly_revenue', 'cold_start'].flatMap((task) => compareTotals(task, Object.fromEntries(
       done.filter((d) => d.entry.task === task && d.totals).map((d) => [d.entry.engine, d.totals])))),
   ];
+  warnings.push(...compareRfm(Object.fromEntries(done.filter((d) => d.entry.task === 'rfm' && d.totals)
+    .map((d) => [d.entry.engine, d.totals]))));
   for (const w of warnings) console.log(w);
+  const rfm = done.filter((d) => d.entry.task === 'rfm' && d.totals);
+  if (rfm.length > 1 && !warnings.some((w) => w.includes('rfm'))) {
+    console.log(`rfm scores agree across engines: ${rfm[0].totals.scored} customers scored, every R x F cell and M score equal`);
+  }
   const monthly = done.filter((d) => d.entry.task === 'monthly_revenue' && d.totals);
   if (monthly.length > 1 && !warnings.some((w) => w.includes('monthly_revenue'))) {
     const t = monthly[0].totals;

@@ -95,6 +95,23 @@ export function compareTotals(task, totalsByEngine) {
   return warnings;
 }
 
+/**
+ * Warns when engines' RFM results differ: the number of customers scored and the
+ * customers in every R × F cell and M score (the same tie rule gives the same cells).
+ */
+export function compareRfm(totalsByEngine) {
+  const entries = Object.entries(totalsByEngine);
+  if (entries.length < 2) return [];
+  const [refName, ref] = entries[0];
+  const warnings = [];
+  for (const [name, t] of entries.slice(1)) {
+    const keys = new Set([...Object.keys(ref), ...Object.keys(t)]);
+    const diff = [...keys].filter((k) => ref[k] !== t[k]).map((k) => `${k} ${t[k]} vs ${ref[k]}`);
+    if (diff.length) warnings.push(`WARNING: rfm: ${name} disagrees with ${refName}: ${diff.slice(0, 8).join('; ')}`);
+  }
+  return warnings;
+}
+
 /** Warns when engines loaded different numbers of rows from the same CSV. */
 export function compareRows(rowsByEngine) {
   const known = Object.entries(rowsByEngine).filter(([, n]) => n != null);

@@ -1,7 +1,7 @@
 // In-page runner driven by bench/run.mjs through page.evaluate: window.bench.<method>(…).
 // Only `run` is timed (performance.now() around the engine call); every other step is
 // set-up the harness keeps out of the measurement.
-import { engineUrl, monthlyTotals } from './summary.js';
+import { engineUrl, monthlyTotals, rfmTotals } from './summary.js';
 
 let engine = null;
 let bytes = null; // the orders CSV, fetched once per page
@@ -61,6 +61,12 @@ window.bench = {
       const result = await engine.monthly();
       const ms = performance.now() - t0;
       return { ms, totals: monthlyTotals(result), wasmBytes: engine.memoryBytes() };
+    }
+    if (task === 'rfm') {
+      const t0 = performance.now();
+      const result = await engine.rfm();
+      const ms = performance.now() - t0;
+      return { ms, totals: rfmTotals(await engine.rfmScores(result)), wasmBytes: engine.memoryBytes() };
     }
     throw new Error(`unknown task ${task}`);
   },

@@ -19,3 +19,19 @@ export function monthlyTotals(rows) {
 export function engineUrl(name) {
   return new URL(`/dist/engine-${name}.js`, location.href).href;
 }
+
+/**
+ * `{ scored, r1f1 … r5f5, m1 … m5 }` from per-customer `[r, f, m]` scores: what the
+ * harness compares across engines' RFM results.
+ */
+export function rfmTotals(scores) {
+  const totals = { scored: 0 };
+  for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) totals[`r${r}f${f}`] = 0;
+  for (let m = 1; m <= 5; m++) totals[`m${m}`] = 0;
+  for (const [r, f, m] of scores) {
+    totals.scored += 1;
+    totals[`r${r}f${f}`] += 1;
+    totals[`m${m}`] += 1;
+  }
+  return totals;
+}

@@ -17,7 +17,10 @@ use crate::table::customers::{is_cancelled, is_return, last_order_date, text_at,
 use crate::table::{Column, Workspace};
 use crate::{Error, Result};
 
-use arrow_array::Array;
+use std::sync::Arc;
+
+use arrow_array::types::UInt32Type;
+use arrow_array::{Array, DictionaryArray, StringArray, UInt32Array};
 
 /// RFM options as callers give them.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -175,13 +178,19 @@ pub fn rfm_values(ws: &Workspace, as_of: i32, window_days: Option<u32>) -> RfmVa
             if d > as_of || d < from {
                 continue;
             }
-            let st = text_at(status, i);
-            if is_cancelled(st) {
-                continue;
-            }
             let c = cust[i] as usize;
             let amount = amounts[i];
-            if is_return(amount, st) {
+            // Most files have no status column: only then look at the text.
+            let returned = if status.is_some() {
+                let st = text_at(status, i);
+                if is_cancelled(st) {
+                    continue;
+                }
+                is_return(amount, st)
+            } else {
+                amount < 0.0
+            };
+            if returned {
                 total[c] -= amount.abs();
                 continue;
             }
@@ -384,9 +393,37 @@ pub fn report(s: &RfmScores) -> RfmReport {
 /// when unscored), `rfm_score` (e.g. "545") and `rfm_segment`.
 pub fn columns(s: &RfmScores) -> Vec<Feature> {
     let score = |v: &[u8]| -> Values { Values::Number(v.iter().map(|&x| (x > 0).then_some(x as f64)).collect()) };
-    let codes: Vec<Option<String>> = (0..s.r.len())
-        .map(|c| (s.r[c] > 0).then(|| format!("{}{}{}", s.r[c], s.f[c], s.m[c])))
+    // Both labels come from small fixed sets: build the dictionaries directly
+    // (no string per customer, no hashing).
+    let q = match s.options.scheme {
+        Scheme::Standard => 5u32,
+        Scheme::Three => 3,
+    };
+    let mut codes = Vec::with_capacity((q * q * q) as usize);
+    for r in 1..=q {
+        for f in 1..=q {
+            for m in 1..=q {
+                codes.push(format!("{r}{f}{m}"));
+            }
+        }
+    }
+    let code_keys: UInt32Array = (0..s.r.len())
+        .map(|c| {
+            (s.r[c] > 0).then(|| {
+                let (r, f, m) = (s.r[c] as u32 - 1, s.f[c] as u32 - 1, s.m[c] as u32 - 1);
+                (r * q + f) * q + m
+            })
+        })
         .collect();
+    let names: StringArray = s.segment_names().iter().map(|(n, _)| Some(*n)).collect();
+    let segment_keys: UInt32Array = s.segment.iter().map(|x| x.map(u32::from)).collect();
+    let dict = |keys: UInt32Array, values: StringArray| -> Values {
+        match DictionaryArray::<UInt32Type>::try_new(keys, Arc::new(values)) {
+            Ok(d) => Values::Category(d),
+            // Keys are built in range above; an error here would be a bug.
+            Err(_) => Values::category(std::iter::empty()),
+        }
+    };
     vec![
         Feature::new("rfm_r", "RFM recency score (high = recent)", score(&s.r)),
         Feature::new("rfm_f", "RFM frequency score", score(&s.f)),
@@ -394,13 +431,9 @@ pub fn columns(s: &RfmScores) -> Vec<Feature> {
         Feature::new(
             "rfm_score",
             "R, F and M scores as one code, e.g. 545",
-            Values::category(codes.iter().map(|x| x.as_deref())),
+            dict(code_keys, codes.iter().map(|c| Some(c.as_str())).collect()),
         ),
-        Feature::new(
-            "rfm_segment",
-            "named RFM segment",
-            Values::category((0..s.r.len()).map(|c| s.segment_of(c))),
-        ),
+        Feature::new("rfm_segment", "named RFM segment", dict(segment_keys, names)),
     ]
 }
 

@@ -7,17 +7,22 @@
 /// the top score to the largest values; otherwise to the smallest (ties still
 /// in row order).
 pub fn ntile(values: &[Option<f64>], q: u8, ascending: bool) -> Vec<u8> {
-    let mut rows: Vec<u32> = (0..values.len() as u32)
-        .filter(|&i| values[i as usize].is_some())
-        .collect();
-    let sign = if ascending { 1.0 } else { -1.0 };
-    let mut keyed: Vec<(f64, u32)> = rows
+    // Sort (value, row) pairs as integers: f64 mapped to u64 in total order (the
+    // sign flipped for descending), row as the tie-break. Much faster than a
+    // comparison closure over floats.
+    let mut keyed: Vec<(u64, u32)> = values
         .iter()
-        .map(|&i| (sign * values[i as usize].unwrap_or(0.0), i))
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let v = (*v)?;
+            let v = if ascending { v } else { -v };
+            let bits = v.to_bits();
+            let ordered = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
+            Some((ordered, i as u32))
+        })
         .collect();
-    keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    rows.clear();
-    rows.extend(keyed.iter().map(|&(_, i)| i));
+    keyed.sort_unstable();
+    let rows: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
     let n = rows.len();
     let mut out = vec![0u8; values.len()];
     for (rank, &i) in rows.iter().enumerate() {

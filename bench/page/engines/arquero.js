@@ -4,6 +4,7 @@ import * as aq from 'arquero';
 
 export async function createEngine() {
   let table = null;
+  let rfmTable = null;
   const decoder = new TextDecoder();
   return {
     consumesInput: false,
@@ -36,6 +37,50 @@ export async function createEngine() {
         revenue: r.revenue,
         customers: r.customers,
       }));
+    },
+    /**
+     * Timed: per customer the last order (returns, as negative amounts, are not orders),
+     * distinct orders and net revenue; quintiles (SQL NTILE sizes) over the sorted
+     * customers, ties broken by the customer's first row in the file.
+     */
+    async rfm() {
+      const asOf = table.rollup({ d: 'd => op.max(d.order_date)' }).get('d', 0);
+      const customers = table
+        .derive({
+          row: 'd => op.row_number()',
+          sale: 'd => d.amount >= 0 ? d.order_date : null',
+          sale_id: 'd => d.amount >= 0 ? d.order_id : null',
+        })
+        .groupby('customer_id')
+        .rollup({
+          first_row: 'd => op.min(d.row)',
+          last_order: 'd => op.max(d.sale)',
+          // op.distinct counts null (the returns) as a value: take it off.
+          frequency: 'd => op.distinct(d.sale_id) - (op.min(d.amount) < 0 ? 1 : 0)',
+          monetary: 'd => op.sum(d.amount)',
+        })
+        .filter('d => d.last_order != null')
+        .params({ asOf: +asOf })
+        .derive({ recency: '(d, $) => ($.asOf - d.last_order) / 86400000' });
+      // SQL NTILE: the first n % 5 groups hold one more customer (Arquero's op.ntile cuts
+      // differently), so the bucket is computed from the row number.
+      const n = customers.numRows();
+      const small = Math.floor(n / 5);
+      const params = { small, big: small + 1, nBig: n % 5 };
+      const score = (key, desc) => customers
+        .orderby(desc ? aq.desc(key) : key, 'first_row')
+        .params(params)
+        .derive({ [`s_${key}`]: `(d, $) => {
+          const k = op.row_number() - 1;
+          return 1 + (k < $.nBig * $.big ? Math.floor(k / $.big) : $.nBig + Math.floor((k - $.nBig * $.big) / $.small));
+        }` })
+        .select('customer_id', `s_${key}`);
+      rfmTable = score('recency', true).join(score('frequency', false), 'customer_id').join(score('monetary', false), 'customer_id');
+      return rfmTable;
+    },
+    /** Untimed: per-customer `[r, f, m]`. */
+    async rfmScores() {
+      return rfmTable.objects().map((o) => [o.s_recency, o.s_frequency, o.s_monetary]);
     },
     memoryBytes: () => null,
     async close() {

@@ -11,6 +11,23 @@ const MONTHLY_SQL = `SELECT strftime(order_date, '%Y-%m') AS period,
   count(DISTINCT customer_id)::DOUBLE AS customers
 FROM orders GROUP BY period ORDER BY period`;
 
+// RFM as a SQL user writes it: per customer the last order (returns, as negative
+// amounts, are not orders), distinct orders and net revenue; quintiles with NTILE(5),
+// ties broken by the customer's first row in the file (as Rapport does).
+const RFM_SQL = `WITH c AS (
+  SELECT customer_id, min(rowid) AS first_row,
+    max(order_date) FILTER (WHERE amount >= 0) AS last_order,
+    count(DISTINCT order_id) FILTER (WHERE amount >= 0) AS frequency,
+    sum(amount) AS monetary
+  FROM orders GROUP BY customer_id),
+s AS (SELECT customer_id, first_row, (SELECT max(order_date) FROM orders) - last_order AS recency, frequency, monetary
+  FROM c WHERE last_order IS NOT NULL)
+SELECT customer_id,
+  NTILE(5) OVER (ORDER BY recency DESC, first_row) AS r,
+  NTILE(5) OVER (ORDER BY frequency, first_row) AS f,
+  NTILE(5) OVER (ORDER BY monetary, first_row) AS m
+FROM s`;
+
 export async function createEngine() {
   const worker = new Worker(new URL('/duckdb/duckdb-browser-eh.worker.js', location.href));
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
@@ -41,6 +58,17 @@ export async function createEngine() {
     /** Timed: one GROUP BY month, read back as plain objects. */
     async monthly() {
       return (await conn.query(MONTHLY_SQL)).toArray().map((r) => r.toJSON());
+    },
+    /** Timed: the RFM query into a table (scores for every customer). */
+    async rfm() {
+      await conn.query('DROP TABLE IF EXISTS rfm');
+      await conn.query(`CREATE TABLE rfm AS ${RFM_SQL}`);
+    },
+    /** Untimed: per-customer `[r, f, m]`. */
+    async rfmScores() {
+      const t = await conn.query('SELECT r::INT AS r, f::INT AS f, m::INT AS m FROM rfm');
+      const [r, f, m] = ['r', 'f', 'm'].map((n) => t.getChild(n).toArray());
+      return Array.from(r, (x, i) => [x, f[i], m[i]]);
     },
     memoryBytes: () => null,
     async close() {

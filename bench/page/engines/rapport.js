@@ -1,5 +1,6 @@
 // Rapport engine for the bench page: the wasm-bindgen `--target web` build served at /pkg/.
 import * as rapport from '/pkg/rapport.js';
+import { tableFromIPC } from 'apache-arrow';
 
 export async function createEngine() {
   const wasm = await rapport.default({ module_or_path: new URL('/pkg/rapport_bg.wasm', location.href) });
@@ -24,6 +25,19 @@ export async function createEngine() {
     /** Timed: `[{ period: "2024-01", orders, revenue, customers }]`. */
     async monthly() {
       return ws.monthlyRevenue().rows;
+    },
+    /** Timed: RFM quintile scores and segments for every customer (added to the customer table). */
+    async rfm() {
+      return ws.rfm();
+    },
+    /** Untimed: per-customer `[r, f, m]` of the scored customers, read from the customer table. */
+    async rfmScores() {
+      const bytes = ws.customers({ columns: ['rfm_r', 'rfm_f', 'rfm_m'] });
+      const table = tableFromIPC(bytes);
+      const [r, f, m] = ['rfm_r', 'rfm_f', 'rfm_m'].map((n) => table.getChild(n));
+      const out = [];
+      for (let i = 0; i < table.numRows; i++) if (r.get(i) != null) out.push([r.get(i), f.get(i), m.get(i)]);
+      return out;
     },
     memoryBytes,
     async close() {
