@@ -1,4 +1,5 @@
 // Entry point of the browser suite: one Chromium for every page test.
 import "./harness.mjs";
 import "./data-page.mjs";
+import "./quality-page.mjs";
 import "./segments-page.mjs";

@@ -45,7 +45,10 @@ export function monthlyOrdersRevenue(rows: MonthRow[], width: number): HTMLEleme
 /** Quality scores as a heatmap: one row per entity, one column per dimension. */
 export function qualityHeatmap(report: QualityReport, width: number): Element {
   const dims = ["complete", "correct", "unique", "current"] as const;
-  const data = report.entities.flatMap((e) =>
+  // Entities in the data model's order (customers first), whatever order they were loaded in.
+  const order = ["customers", "orders", "campaign_events", "campaigns", "acquisition_spend", "consents", "tickets", "surveys", "web_events"];
+  const entities = [...report.entities].sort((a, b) => order.indexOf(a.entity) - order.indexOf(b.entity));
+  const data = entities.flatMap((e) =>
     dims.map((d) => ({ entity: e.entity.replace(/_/g, " "), dimension: d, score: e.scores[d] })),
   );
   return Plot.plot({
@@ -53,7 +56,7 @@ export function qualityHeatmap(report: QualityReport, width: number): Element {
     height: 60 + 34 * report.entities.length,
     marginLeft: 130,
     x: { domain: [...dims], label: null, axis: "top" },
-    y: { label: null },
+    y: { label: null, domain: entities.map((e) => e.entity.replace(/_/g, " ")) },
     color: { type: "linear", domain: [0.5, 1], range: ["#d73027", "#1a9850"], clamp: true },
     marks: [
       Plot.cell(data, { x: "dimension", y: "entity", fill: "score", inset: 1, tip: true }),
