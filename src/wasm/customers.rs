@@ -4,11 +4,13 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, js_error, to_js};
-use super::types::{JsAudienceOptions, JsCustomerOptions, JsExportOptions, JsMovementOptions, JsRfmOptions};
+use super::types::{
+    JsAudienceOptions, JsCustomerOptions, JsExportOptions, JsMovementOptions, JsPageOptions, JsRfmOptions,
+};
 use super::workspace::JsWorkspace;
 use crate::campaign::{self, AudienceParams, ExportOptions};
 use crate::segment::rfm::{self, RfmParams};
-use crate::table::customers::CustomerParams;
+use crate::table::customers::{page, CustomerParams, PageParams};
 use crate::Error;
 
 /// Today as days since 1970-01-01, from the browser's clock.
@@ -51,6 +53,30 @@ impl JsWorkspace {
             .customers(&CustomerParams { as_of: o.as_of }, today())
             .map_err(js_error)?;
         t.to_ipc(o.columns.as_deref(), None).map_err(js_error)
+    }
+
+    /// One page of a customer list as Arrow IPC: the customers of `segment`
+    /// (default: all), sorted by `sortBy` (nulls last), `offset` and `limit`
+    /// (default 100) rows, `customer_id` and `columns` (default: all).
+    #[wasm_bindgen(js_name = customerPage)]
+    pub fn customer_page(&mut self, options: Option<JsPageOptions>) -> Result<Vec<u8>, JsValue> {
+        let p: PageParams = from_js(
+            "options",
+            options.map(JsValue::from),
+            &["segment", "columns", "sortBy", "descending", "offset", "limit"],
+        )?;
+        let rows = crate::segment::select(&mut self.0, p.segment.as_deref(), today()).map_err(js_error)?;
+        let table = self.0.customers(&self_params(), today()).map_err(js_error)?;
+        let rows = page(
+            table,
+            rows,
+            p.sort_by.as_deref(),
+            p.descending,
+            p.offset,
+            p.limit.unwrap_or(100),
+        )
+        .map_err(js_error)?;
+        table.to_ipc(p.columns.as_deref(), Some(&rows)).map_err(js_error)
     }
 
     /// The customer table's columns: name, kind (`number`, `date`, `bool`,

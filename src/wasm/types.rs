@@ -100,6 +100,13 @@ export interface FieldInfo { name: string; type: NonNullable<MappingEntry["type"
 export interface TableSummary { entity: EntityName; files: number; rows: number; columns: string[]; }
 /** Options of `customers` (`crate::table::customers::CustomerParams`). */
 export interface CustomerOptions { columns?: string[]; asOf?: string; }
+/** Options of `customerPage` (`crate::table::customers::PageParams`). */
+export interface PageOptions {
+  /** Selection expression (default: every customer). */
+  segment?: string; columns?: string[]; sortBy?: string; descending?: boolean; offset?: number;
+  /** Rows in the page (default 100). */
+  limit?: number;
+}
 /** A customer-table column (`crate::table::customers::ColumnInfo`). */
 export interface CustomerColumn { name: string; kind: "number" | "date" | "bool" | "text" | "category"; about: string; nulls: number; }
 
@@ -194,4 +201,7 @@ extern "C" {
     /// An `ExportOptions` object.
     #[wasm_bindgen(typescript_type = "ExportOptions")]
     pub type JsExportOptions;
+    /// A `PageOptions` object.
+    #[wasm_bindgen(typescript_type = "PageOptions")]
+    pub type JsPageOptions;
 }

@@ -5,6 +5,7 @@
 //! over unified ids instead is the one step that changes.
 
 mod build;
+mod page;
 
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ pub use build::{
 };
 #[allow(unused_imports)]
 pub(crate) use build::{day_at, text_at};
+pub use page::{page, PageParams};
 
 use crate::table::export::write_ipc;
 use crate::{Error, Result};
