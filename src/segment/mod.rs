@@ -1,0 +1,8 @@
+//! Segments: the selection language over the customer table, and the segments
+//! a workspace saves by name.
+
+pub mod expr;
+mod saved;
+
+pub use expr::{complete, count, select, Completion, CompletionKind, Context, Segment};
+pub use saved::{SavedSegment, SegmentStore};
