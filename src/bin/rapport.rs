@@ -47,6 +47,21 @@ enum Command {
         #[arg(long = "max-issues")]
         max_issues: Option<usize>,
     },
+    /// Customers selected by an expression (README, "Selection language"): JSON
+    /// with count, total, expr and as_of; the ids to --out as CSV.
+    Segment {
+        #[command(flatten)]
+        input: InputArgs,
+        /// The selection expression, e.g. "order_count >= 3 and not bought('SKU-1')".
+        #[arg(long)]
+        expr: String,
+        /// Write the selected customer ids to this CSV file (header customer_id).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Reference date YYYY-MM-DD of `today` (default: the last order date, else today).
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+    },
     /// Orders, revenue and customers per calendar month.
     Monthly {
         #[command(flatten)]
@@ -214,6 +229,38 @@ fn run_generate(args: &GenerateArgs) -> Result<()> {
     print_json(&summary)
 }
 
+/// `rapport segment`: evaluates `expr` over the customer table of the files.
+fn run_segment(input: &InputArgs, expr: &str, out: Option<&Path>, as_of: Option<String>) -> Result<()> {
+    let (mut ws, _) = input.load()?;
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i32);
+    ws.customers(&rapport::table::customers::CustomerParams { as_of }, today)?;
+    let ctx = ws.segment_context()?;
+    let seg = rapport::segment::select(&ctx, expr)?;
+    if let Some(path) = out {
+        let mut w = BufWriter::new(File::create(path)?);
+        writeln!(w, "customer_id")?;
+        let ids = ctx.table.ids();
+        for &r in &seg.rows {
+            let id = ids.value(r as usize);
+            // Quoted when needed; a leading formula character is neutralised.
+            let id = if id.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{id}")
+            } else {
+                id.to_string()
+            };
+            if id.contains([',', '"', '\n', '\r']) {
+                writeln!(w, "\"{}\"", id.replace('"', "\"\""))?;
+            } else {
+                writeln!(w, "{id}")?;
+            }
+        }
+        w.flush()?;
+    }
+    print_json(&seg.summary(&ctx, expr))
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Generate(args) => run_generate(&args),
@@ -245,6 +292,12 @@ fn run(cli: Cli) -> Result<()> {
             let opts = rapport::quality::QualityParams { as_of, max_issues }.check(today)?;
             print_json(&rapport::quality::profile(&ws, &opts))
         }
+        Command::Segment {
+            input,
+            expr,
+            out,
+            as_of,
+        } => run_segment(&input, &expr, out.as_deref(), as_of),
         Command::Monthly { input, format } => {
             let (ws, _) = input.load()?;
             let monthly = report::monthly_revenue(&ws)?;
