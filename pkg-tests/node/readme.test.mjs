@@ -7,14 +7,35 @@ import { test } from "node:test";
 import { execFileSync } from "node:child_process";
 import { root } from "./helpers.mjs";
 
-test("the README's Node example runs and prints monthly revenue", () => {
+/** The README's ```js node-example blocks, in order. */
+function examples() {
   const readme = readFileSync(join(root, "README.md"), "utf8");
-  const m = readme.match(/```js node-example\n([\s\S]*?)```/);
-  assert.ok(m, "README has a ```js node-example block");
+  return [...readme.matchAll(/```js node-example\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
+/** Runs one example as a script from the repository root; answers its output. */
+function run(code) {
   const dir = mkdtempSync(join(tmpdir(), "rapport-readme-"));
   const script = join(root, "pkg-tests", ".readme-example.mjs");
-  writeFileSync(script, m[1]);
-  const out = execFileSync(process.execPath, [script], { cwd: root, encoding: "utf8", env: { ...process.env, TMPDIR: dir } });
+  writeFileSync(script, code);
+  return execFileSync(process.execPath, [script], { cwd: root, encoding: "utf8", env: { ...process.env, TMPDIR: dir } });
+}
+
+test("the README's Node example runs and prints monthly revenue", () => {
+  const blocks = examples();
+  assert.ok(blocks.length >= 1, "README has a ```js node-example block");
+  const out = run(blocks[0]);
   assert.match(out, /rows loaded: \d+/);
   assert.match(out, /\d{4}-\d{2}/);
+});
+
+test("the README's selection-language example counts, saves a segment and reports an EXPR error", () => {
+  const block = examples().find((b) => b.includes("segmentCount"));
+  assert.ok(block, "README has a node-example using segmentCount");
+  const out = run(block);
+  const selected = Number(out.match(/customers selected: (\d+)/)[1]);
+  assert.ok(selected > 0, out);
+  const [, count, total] = out.match(/(\d+) of (\d+) customers on \d{4}-\d{2}-\d{2}/).map(Number);
+  assert.ok(count <= selected && total > selected, out);
+  assert.match(out, /EXPR 21 recency_days/);
 });

@@ -4,5 +4,5 @@
 pub mod expr;
 mod saved;
 
-pub use expr::{complete, count, select, Completion, CompletionKind, Context, Segment};
+pub use expr::{complete, count, select, Completion, CompletionKind, Context, Segment, SegmentSummary};
 pub use saved::{SavedSegment, SegmentStore};

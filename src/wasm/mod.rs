@@ -2,6 +2,7 @@
 //! Each export converts its arguments, calls the core, converts the result.
 
 mod convert;
+mod segment;
 mod types;
 mod workspace;
 

@@ -22,7 +22,7 @@ pub use ir::Pred;
 pub use lexer::{lex, Tok, Token};
 pub use parser::parse;
 pub use predicates::next_occurrence;
-pub use select::{count, select, Context, Segment};
+pub use select::{count, select, Context, Segment, SegmentSummary};
 
 #[cfg(test)]
 mod tests;

@@ -31,6 +31,30 @@ pub struct Segment {
     pub rows: Vec<u32>,
 }
 
+/// A segment in brief, as the CLI prints it and the JS API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentSummary {
+    pub count: usize,
+    pub total: usize,
+    /// The expression as given.
+    pub expr: String,
+    /// The reference date `today` meant, `YYYY-MM-DD`.
+    pub as_of: String,
+}
+
+impl Segment {
+    /// The summary of this segment of `expr` over `ctx`'s table.
+    pub fn summary(&self, ctx: &Context, expr: &str) -> SegmentSummary {
+        SegmentSummary {
+            count: self.count,
+            total: self.total,
+            expr: expr.to_string(),
+            as_of: crate::calendar::date_label(ctx.table.as_of),
+        }
+    }
+}
+
 fn truth(ctx: &Context, text: &str) -> Result<Tri> {
     let pred = compile(ctx, text)?;
     Ok(Eval::new(ctx).pred(&pred))
