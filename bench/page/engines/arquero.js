@@ -1,9 +1,11 @@
 // Arquero engine for the bench page: a plain JS column table.
 // Expressions are strings so bundling (renaming `op`) cannot break Arquero's parser.
 import * as aq from 'arquero';
+import { SEGMENT_ARQUERO, flatColumns } from '../segment-data.js';
 
 export async function createEngine() {
   let table = null;
+  let customers = null;
   const decoder = new TextDecoder();
   return {
     consumesInput: false,
@@ -36,6 +38,14 @@ export async function createEngine() {
         revenue: r.revenue,
         customers: r.customers,
       }));
+    },
+    /** Untimed: the flat synthetic customers table. */
+    async prepareSegment(data) {
+      customers = aq.table(flatColumns(data));
+    },
+    /** Timed: filter with the five conditions, count the rows. */
+    async segmentCount() {
+      return customers.filter(SEGMENT_ARQUERO).numRows();
     },
     memoryBytes: () => null,
     async close() {
