@@ -29,10 +29,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,cold_start]
+const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,segment_expr,cold_start]
                          [--runs 5] [--warmup 1] [--engines rapport,duckdb-wasm,arquero]
                          [--timeout <seconds per step, default 900>]`;
-const TASKS = ['load_orders', 'monthly_revenue', 'rfm', 'cold_start'];
+const TASKS = ["load_orders", "monthly_revenue", "rfm", "segment_expr", "cold_start"];
 /** CLI engine name → page bundle name (bench/dist/engine-<bundle>.js). */
 const ENGINES = { rapport: 'rapport', 'duckdb-wasm': 'duckdb', arquero: 'arquero' };
 
@@ -123,14 +123,15 @@ async function runSteadyTasks(ctx, engine, tasks) {
   const cdp = await page.context().newCDPSession(page);
   const pid = await memory.pidOf(page);
   await call('open', ENGINES[engine]);
-  await call('fetchData', dataUrl);
+  // The orders file feeds load_orders and monthly_revenue; segment_expr makes its own data.
+  if (tasks.some((t) => t !== 'segment_expr')) await call('fetchData', dataUrl);
 
   const measure = async (task) => {
     const runs = [];
     const peaks = [];
     let last = null;
     for (let i = 0; i < opts.warmup + opts.runs; i++) {
-      await call('prepare', task);
+      await call('prepare', task, opts.size.customers);
       await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
       const reset = memory.resetPeak(pid);
       const base = memory.rssBytes(pid);
@@ -312,6 +313,12 @@ async function main() {
   ];
   warnings.push(...compareRfm(Object.fromEntries(done.filter((d) => d.entry.task === 'rfm' && d.totals)
     .map((d) => [d.entry.engine, d.totals]))));
+  const counts = done.filter((d) => d.entry.task === 'segment_expr' && d.totals);
+  if (new Set(counts.map((d) => d.totals.count)).size > 1) {
+    warnings.push(`WARNING: segment_expr: engines counted differently: ${counts.map((d) => `${d.entry.engine}=${d.totals.count}`).join(', ')}`);
+  } else if (counts.length) {
+    console.log(`segment_expr: every engine counted ${counts[0].totals.count} customers`);
+  }
   for (const w of warnings) console.log(w);
   const rfm = done.filter((d) => d.entry.task === 'rfm' && d.totals);
   if (rfm.length > 1 && !warnings.some((w) => w.includes('rfm'))) {

@@ -60,6 +60,22 @@ pub enum Error {
     /// The caller cancelled a long-running operation.
     #[error("cancelled by the caller")]
     Cancelled,
+
+    /// A selection expression does not parse or does not type-check. `at` is the
+    /// byte offset in the expression's text; `suggestion` the nearest known name.
+    #[error("{message} at {at}{}", did_you_mean(.suggestion))]
+    Expr {
+        at: usize,
+        message: String,
+        suggestion: Option<String>,
+    },
+}
+
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map(|s| format!("; did you mean '{s}'?"))
+        .unwrap_or_default()
 }
 
 impl Error {
@@ -73,6 +89,16 @@ impl Error {
             Error::Arrow(_) => "ARROW",
             Error::Io(_) => "IO",
             Error::Cancelled => "CANCELLED",
+            Error::Expr { .. } => "EXPR",
+        }
+    }
+
+    /// Shorthand for an [`Error::Expr`] without a suggestion.
+    pub fn expr(at: usize, message: impl Into<String>) -> Self {
+        Error::Expr {
+            at,
+            message: message.into(),
+            suggestion: None,
         }
     }
 

@@ -261,3 +261,55 @@ fn quality_prints_scores_per_entity() {
     assert!(String::from_utf8(bad.stderr).unwrap().contains("asOf"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn segment_prints_the_count_and_writes_the_selected_ids_as_csv() {
+    let (dir, orders) = folder_with_file(
+        "segment",
+        "orders.csv",
+        "order_id,customer_id,order_date,product_id,amount\nO1,A,2024-01-10,SKU-A,50\nO2,B,2024-03-01,SKU-A,30\nO3,B,2024-03-02,SKU-B,30\nO4,C,2024-03-31,SKU-B,15\nO5,D,2024-02-01,SKU-A,90\n",
+    );
+    let out = dir.join("ids.csv");
+    let r = json(&rapport(&[
+        "segment",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--expr",
+        "bought('SKU-A') and not bought('SKU-B')",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(r["count"], 2);
+    assert_eq!(r["total"], 4);
+    assert_eq!(r["as_of"], "2024-03-31");
+    assert_eq!(r["expr"], "bought('SKU-A') and not bought('SKU-B')");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "customer_id\nA\nD\n");
+    // `today` is the --as-of date.
+    let r = json(&rapport(&[
+        "segment",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--as-of",
+        "2024-02-15",
+        "--expr",
+        "last_order <= today - 14d",
+    ]));
+    assert_eq!(
+        (r["count"].as_u64(), r["as_of"].as_str()),
+        (Some(2), Some("2024-02-15"))
+    );
+    // A misspelt column fails with its position and the nearest name.
+    let bad = rapport(&[
+        "segment",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--expr",
+        "order_cout > 1",
+    ]);
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("unknown column 'order_cout' at 0; did you mean 'order_count'?"),
+        "{stderr}"
+    );
+}

@@ -128,3 +128,29 @@ fn random_bad_inputs_never_trap_the_module() {
     let mut ws = Workspace::new();
     assert!(ws.load(None, ORDERS, None, None).is_ok());
 }
+
+#[wasm_bindgen_test]
+fn segment_count_is_live_and_errors_say_where_with_a_suggestion() {
+    let mut ws = Workspace::new();
+    ws.load(None, ORDERS, None, None).unwrap();
+    // C1 has one order (the other line is rejected), C2 one of 4.
+    assert_eq!(ws.segment_count("order_count = 1 and monetary_total > 5").unwrap(), 1.0);
+    assert_eq!(
+        ws.segment_count("monetary_total < 5 or recency_days is null").unwrap(),
+        1.0
+    );
+    let summary = ws.segment("order_count >= 1").unwrap();
+    assert_eq!(get(&summary, "count").as_f64(), Some(2.0));
+    assert_eq!(get(&summary, "total").as_f64(), Some(2.0));
+    assert_eq!(get(&summary, "asOf").as_string().as_deref(), Some("2024-01-20"));
+    // `at` is a JS string index: "é" is one UTF-16 unit but two bytes.
+    let err = ws.segment_count("'é' = 'é' and monetry_total > 1").unwrap_err();
+    let err: js_sys::Error = err.dyn_into().unwrap();
+    assert_eq!(String::from(err.name()), "RapportError");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("EXPR"));
+    assert_eq!(get(&err, "at").as_f64(), Some(14.0));
+    assert_eq!(get(&err, "suggestion").as_string().as_deref(), Some("monetary_total"));
+    assert!(String::from(err.message()).contains("did you mean 'monetary_total'"));
+    let ids = ws.segment_ids("monetary_total > 5", None).unwrap();
+    assert_eq!(&ids[..4], &[0xFF, 0xFF, 0xFF, 0xFF]);
+}

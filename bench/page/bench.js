@@ -2,11 +2,13 @@
 // Only `run` is timed (performance.now() around the engine call); every other step is
 // set-up the harness keeps out of the measurement.
 import { engineUrl, monthlyTotals, rfmTotals } from './summary.js';
+import { segmentData } from './segment-data.js';
 
 let engine = null;
 let bytes = null; // the orders CSV, fetched once per page
 let input = null; // what the next load_orders run consumes
 let loaded = false;
+let segmentSize = null; // customers of the segment_expr data the engine holds
 
 async function ensureLoaded() {
   if (loaded) return;
@@ -22,6 +24,7 @@ window.bench = {
     const mod = await import(engineUrl(name));
     engine = await mod.createEngine();
     loaded = false;
+    segmentSize = null;
     return true;
   },
 
@@ -33,9 +36,14 @@ window.bench = {
     return bytes.byteLength;
   },
 
-  /** Untimed set-up before one run of `task`. */
-  async prepare(task) {
-    if (task === 'load_orders') {
+  /** Untimed set-up before one run of `task` (`customers`: the dataset's size). */
+  async prepare(task, customers) {
+    if (task === 'segment_expr') {
+      if (segmentSize !== customers) {
+        await engine.prepareSegment(segmentData(customers));
+        segmentSize = customers;
+      }
+    } else if (task === 'load_orders') {
       await engine.prepareLoad();
       loaded = false;
       input = engine.consumesInput ? bytes.slice() : bytes;
@@ -67,6 +75,12 @@ window.bench = {
       const result = await engine.rfm();
       const ms = performance.now() - t0;
       return { ms, totals: rfmTotals(await engine.rfmScores(result)), wasmBytes: engine.memoryBytes() };
+    }
+    if (task === 'segment_expr') {
+      const t0 = performance.now();
+      const count = await engine.segmentCount();
+      const ms = performance.now() - t0;
+      return { ms, totals: { count: Number(count) }, wasmBytes: engine.memoryBytes() };
     }
     throw new Error(`unknown task ${task}`);
   },

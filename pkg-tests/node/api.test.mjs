@@ -143,3 +143,27 @@ test("quality profiles the sample: every order's customer is known, scores are s
   assert.throws(() => ws.quality({ asOf: "yesterday" }), { code: "OPTIONS", field: "asOf" });
   ws.free();
 });
+
+test("segments: live count, ids as Arrow, saved segments and EXPR errors with at and suggestion", () => {
+  const ws = new Workspace();
+  ws.load("orders", enc.encode(
+    "order_id,customer_id,order_date,product_id,amount\n" +
+    "O1,A,2024-01-10,SKU-A,50\nO2,B,2024-03-01,SKU-A,30\nO3,B,2024-03-02,SKU-B,30\nO4,C,2024-03-31,SKU-B,15\n",
+  ), { fileName: "orders.csv" });
+  assert.equal(ws.segmentCount("bought('SKU-A') and not bought('SKU-B')"), 1);
+  assert.deepEqual(ws.segment("monetary_total >= 30"), { count: 2, total: 3, expr: "monetary_total >= 30", asOf: "2024-03-31" });
+  const ids = tableFromIPC(ws.segmentIds("monetary_total >= 30", ["monetary_total"]));
+  assert.deepEqual([...ids.getChild("customer_id")], ["A", "B"]);
+  assert.deepEqual([...ids.getChild("monetary_total").toArray()], [50, 60]);
+  assert.deepEqual(ws.saveSegment("Big", "monetary_total >= 50"), { name: "Big", expr: "monetary_total >= 50", count: 2, error: null });
+  assert.equal(ws.segmentCount("in_segment('Big') and bought('SKU-B')"), 1);
+  assert.deepEqual(ws.segments().map((s) => [s.name, s.count]), [["Big", 2]]);
+  assert.throws(() => ws.saveSegment("Big", "in_segment('Big')"), (e) => e.code === "EXPR" && /refers to itself/.test(e.message));
+  assert.throws(() => ws.segmentCount("order_count > 1 and recncy_days < 9"),
+    (e) => e.name === "RapportError" && e.code === "EXPR" && e.at === 20 && e.suggestion === "recency_days");
+  const c = ws.completeSegment("order_count > 1 and rec", 23);
+  assert.equal(c[0].label, "recency_days");
+  assert.equal(c[0].kind, "column");
+  assert.equal(c[0].from, 20);
+  ws.free();
+});

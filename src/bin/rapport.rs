@@ -72,6 +72,21 @@ enum Command {
     },
     /// Build a campaign audience: segment ∩ consent − suppressions, with a control group.
     Audience(AudienceArgs),
+    /// Customers selected by an expression (README, "Selection language"): JSON
+    /// with count, total, expr and as_of; the ids to --out as CSV.
+    Segment {
+        #[command(flatten)]
+        input: InputArgs,
+        /// The selection expression, e.g. "order_count >= 3 and not bought('SKU-1')".
+        #[arg(long)]
+        expr: String,
+        /// Write the selected customer ids to this CSV file (header customer_id).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Reference date YYYY-MM-DD of `today` (default: the last order date, else today).
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+    },
     /// Orders, revenue and customers per calendar month.
     Monthly {
         #[command(flatten)]
@@ -357,7 +372,7 @@ fn run_audience(args: AudienceArgs) -> Result<()> {
     let mut wanted: Vec<&str> = columns.iter().flatten().map(String::as_str).collect();
     wanted.extend(args.stratify_by.as_deref());
     rapport::segment::derive_missing(&mut ws, &wanted, today())?;
-    let candidates = rapport::segment::select(&mut ws, params.segment.as_deref(), today())?;
+    let candidates = rapport::segment::rows_of(&mut ws, params.segment.as_deref(), today())?;
     let table = ws.customers(&Default::default(), today())?;
     let audience = campaign::build(table, &candidates, &params.check(table)?);
     if let Some(path) = &args.out {
@@ -369,6 +384,38 @@ fn run_audience(args: AudienceArgs) -> Result<()> {
         write_file(path, &campaign::export_csv(table, &audience, &export)?)?;
     }
     print_json(&audience)
+}
+
+/// `rapport segment`: evaluates `expr` over the customer table of the files.
+fn run_segment(input: &InputArgs, expr: &str, out: Option<&Path>, as_of: Option<String>) -> Result<()> {
+    let (mut ws, _) = input.load()?;
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i32);
+    ws.customers(&rapport::table::customers::CustomerParams { as_of }, today)?;
+    let ctx = ws.segment_context()?;
+    let seg = rapport::segment::select(&ctx, expr)?;
+    if let Some(path) = out {
+        let mut w = BufWriter::new(File::create(path)?);
+        writeln!(w, "customer_id")?;
+        let ids = ctx.table.ids();
+        for &r in &seg.rows {
+            let id = ids.value(r as usize);
+            // Quoted when needed; a leading formula character is neutralised.
+            let id = if id.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{id}")
+            } else {
+                id.to_string()
+            };
+            if id.contains([',', '"', '\n', '\r']) {
+                writeln!(w, "\"{}\"", id.replace('"', "\"\""))?;
+            } else {
+                writeln!(w, "{id}")?;
+            }
+        }
+        w.flush()?;
+    }
+    print_json(&seg.summary(&ctx, expr))
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -418,6 +465,12 @@ fn run(cli: Cli) -> Result<()> {
             run_rfm(&ws, params, movement_from, out.as_deref())
         }
         Command::Audience(args) => run_audience(args),
+        Command::Segment {
+            input,
+            expr,
+            out,
+            as_of,
+        } => run_segment(&input, &expr, out.as_deref(), as_of),
         Command::Monthly { input, format } => {
             let (ws, _) = input.load()?;
             let monthly = report::monthly_revenue(&ws)?;

@@ -1,10 +1,16 @@
-//! Segments: RFM scores and named segments, and selections of customers.
+//! Segments: the selection language over the customer table, the segments a
+//! workspace saves by name, and RFM scores with their named segments.
 
+pub mod expr;
 pub mod rfm;
+mod saved;
+
+pub use expr::{complete, count, select, Completion, CompletionKind, Context, Segment, SegmentSummary};
+pub use saved::{SavedSegment, SegmentStore};
 
 use crate::table::customers::CustomerParams;
 use crate::table::Workspace;
-use crate::{Error, Result};
+use crate::Result;
 
 /// Adds the columns of analyses that run with defaults when a name refers to
 /// one not computed yet: `rfm_*` runs RFM with its defaults. Names that no
@@ -22,11 +28,19 @@ pub fn derive_missing(ws: &mut Workspace, names: &[&str], today: i32) -> Result<
     Ok(())
 }
 
-/// The customer-table rows a segment selects (every customer when `expr` is `None`).
-pub fn select(ws: &mut Workspace, expr: Option<&str>, today: i32) -> Result<Vec<u32>> {
-    let table = ws.customers(&CustomerParams::default(), today)?;
+/// The customer-table rows an expression selects (every customer when `expr`
+/// is `None` or blank). An expression naming `rfm_…` columns gets them computed
+/// with RFM's defaults first, when no RFM has run.
+pub fn rows_of(ws: &mut Workspace, expr: Option<&str>, today: i32) -> Result<Vec<u32>> {
+    let n = ws.customers(&CustomerParams::default(), today)?.len();
     match expr.map(str::trim).filter(|e| !e.is_empty()) {
-        None => Ok((0..table.len() as u32).collect()),
-        Some(e) => Err(Error::option("segment", e, "segment expressions are not read yet")),
+        None => Ok((0..n as u32).collect()),
+        Some(e) => {
+            if e.contains("rfm_") {
+                derive_missing(ws, &["rfm_r"], today)?;
+            }
+            let ctx = ws.segment_context()?;
+            Ok(select(&ctx, e)?.rows)
+        }
     }
 }

@@ -47,6 +47,8 @@ pub struct Workspace {
     order_keys: KeyDict,
     /// The customer table, built on first use; any load or removal drops it.
     customers: Option<CustomerTable>,
+    /// Segments saved by name (see `crate::segment::saved`); loads keep them.
+    pub(crate) segments: crate::segment::SegmentStore,
 }
 
 impl Workspace {

@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 use crate::Error;
 
 /// A core error as a JS `Error` named `RapportError` with a stable `code` and,
-/// for data errors, `file`, `row` and `column` properties.
+/// for data errors, `file`, `row` and `column` properties; for expression
+/// errors `at` (and `suggestion` when there is a near name).
 pub fn js_error(err: Error) -> JsValue {
     let js = js_sys::Error::new(&err.to_string());
     js.set_name("RapportError");
@@ -27,6 +28,12 @@ pub fn js_error(err: Error) -> JsValue {
         }
         Error::Format { file, .. } => set("file", JsValue::from_str(file)),
         Error::Options { field, .. } => set("field", JsValue::from_str(field)),
+        Error::Expr { at, suggestion, .. } => {
+            set("at", JsValue::from_f64(*at as f64));
+            if let Some(s) = suggestion {
+                set("suggestion", JsValue::from_str(s));
+            }
+        }
         _ => {}
     }
     js.into()

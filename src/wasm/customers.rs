@@ -65,7 +65,7 @@ impl JsWorkspace {
             options.map(JsValue::from),
             &["segment", "columns", "sortBy", "descending", "offset", "limit"],
         )?;
-        let rows = crate::segment::select(&mut self.0, p.segment.as_deref(), today()).map_err(js_error)?;
+        let rows = crate::segment::rows_of(&mut self.0, p.segment.as_deref(), today()).map_err(js_error)?;
         let table = self.0.customers(&self_params(), today()).map_err(js_error)?;
         let rows = page(
             table,
@@ -182,7 +182,7 @@ impl JsWorkspace {
 
 impl JsWorkspace {
     fn build_audience(&mut self, params: &AudienceParams) -> Result<campaign::Audience, JsValue> {
-        let candidates = crate::segment::select(&mut self.0, params.segment.as_deref(), today()).map_err(js_error)?;
+        let candidates = crate::segment::rows_of(&mut self.0, params.segment.as_deref(), today()).map_err(js_error)?;
         let table = self.0.customers(&self_params(), today()).map_err(js_error)?;
         let opts = params.check(table).map_err(js_error)?;
         Ok(campaign::build(table, &candidates, &opts))

@@ -3,6 +3,7 @@
 
 mod convert;
 mod customers;
+mod segment;
 mod types;
 mod workspace;
 

@@ -96,6 +96,13 @@ export interface QualityReport { asOf: string; scores: QualityScores; entities: 
 /** A canonical field (`crate::ingest::FieldInfo`). */
 export interface FieldInfo { name: string; type: NonNullable<MappingEntry["type"]>; required: boolean; }
 
+/** A segment in brief (`crate::segment::SegmentSummary`): customers selected of `total`, and the reference date `today` meant. */
+export interface SegmentSummary { count: number; total: number; expr: string; asOf: string; }
+/** A saved segment with its count now; `error` says why it no longer evaluates (e.g. a column is gone). */
+export interface SavedSegmentInfo { name: string; expr: string; count: number | null; error: string | null; }
+/** An editor completion (`crate::segment::Completion`): `label` replaces `text.slice(from, cursor)`. */
+export interface Completion { label: string; kind: "column" | "function" | "keyword"; detail: string; from: number; }
+
 /** One line of `tables()` (`crate::table::TableSummary`). */
 export interface TableSummary { entity: EntityName; files: number; rows: number; columns: string[]; }
 /** Options of `customers` (`crate::table::customers::CustomerParams`). */

@@ -1,10 +1,12 @@
 // Arquero engine for the bench page: a plain JS column table.
 // Expressions are strings so bundling (renaming `op`) cannot break Arquero's parser.
 import * as aq from 'arquero';
+import { SEGMENT_ARQUERO, flatColumns } from '../segment-data.js';
 
 export async function createEngine() {
   let table = null;
   let rfmTable = null;
+  let customers = null;
   const decoder = new TextDecoder();
   return {
     consumesInput: false,
@@ -81,6 +83,14 @@ export async function createEngine() {
     /** Untimed: per-customer `[r, f, m]`. */
     async rfmScores() {
       return rfmTable.objects().map((o) => [o.s_recency, o.s_frequency, o.s_monetary]);
+    },
+    /** Untimed: the flat synthetic customers table. */
+    async prepareSegment(data) {
+      customers = aq.table(flatColumns(data));
+    },
+    /** Timed: filter with the five conditions, count the rows. */
+    async segmentCount() {
+      return customers.filter(SEGMENT_ARQUERO).numRows();
     },
     memoryBytes: () => null,
     async close() {

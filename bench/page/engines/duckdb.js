@@ -1,5 +1,6 @@
 // DuckDB-wasm engine for the bench page: the single-threaded `eh` bundle, served locally.
 import * as duckdb from '@duckdb/duckdb-wasm';
+import { SEGMENT_SQL, flatCsv } from '../segment-data.js';
 
 const LOAD_SQL = `CREATE TABLE orders AS SELECT * FROM read_csv('orders.csv',
   header = true, delim = ',', quote = '"',
@@ -69,6 +70,19 @@ export async function createEngine() {
       const t = await conn.query('SELECT r::INT AS r, f::INT AS f, m::INT AS m FROM rfm');
       const [r, f, m] = ['r', 'f', 'm'].map((n) => t.getChild(n).toArray());
       return Array.from(r, (x, i) => [x, f[i], m[i]]);
+    },
+    /** Untimed: the flat synthetic customers table. */
+    async prepareSegment(data) {
+      await conn.query('DROP TABLE IF EXISTS customers');
+      await db.registerFileBuffer('customers.csv', flatCsv(data));
+      await conn.query(`CREATE TABLE customers AS SELECT * FROM read_csv('customers.csv', header = true,
+        types = {'order_count': 'DOUBLE', 'monetary_total': 'DOUBLE', 'recency_days': 'DOUBLE',
+                 'country': 'VARCHAR', 'consent_email': 'BOOLEAN'})`);
+      await db.dropFile('customers.csv');
+    },
+    /** Timed: count(*) with the five conditions. */
+    async segmentCount() {
+      return (await conn.query(SEGMENT_SQL)).get(0).n;
     },
     memoryBytes: () => null,
     async close() {

@@ -1,12 +1,14 @@
 // Rapport engine for the bench page: the wasm-bindgen `--target web` build served at /pkg/.
 import * as rapport from '/pkg/rapport.js';
 import { tableFromIPC } from 'apache-arrow';
+import { SEGMENT_EXPR, entityFiles } from '../segment-data.js';
 
 export async function createEngine() {
   const wasm = await rapport.default({ module_or_path: new URL('/pkg/rapport_bg.wasm', location.href) });
   // The module's own count of its linear memory; the memory export is the same number.
   const memoryBytes = () => (rapport.memoryBytes ? rapport.memoryBytes() : wasm.memory.buffer.byteLength);
   let ws = null;
+  let seg = null; // the segment_expr workspace: synthetic orders, customers, consents
   return {
     consumesInput: false,
     /** Untimed: frees the previous workspace so every load starts from an empty one. */
@@ -39,10 +41,26 @@ export async function createEngine() {
       for (let i = 0; i < table.numRows; i++) if (r.get(i) != null) out.push([r.get(i), f.get(i), m.get(i)]);
       return out;
     },
+    /** Untimed: loads the synthetic customers' files and builds the customer table. */
+    async prepareSegment(data) {
+      seg?.free();
+      seg = new rapport.Workspace();
+      const files = entityFiles(data);
+      for (const entity of ['orders', 'customers', 'consents']) {
+        seg.load(entity, files[entity], { fileName: `${entity}.csv` });
+      }
+      seg.segmentCount('true');
+    },
+    /** Timed: the live count of the five-clause expression. */
+    async segmentCount() {
+      return seg.segmentCount(SEGMENT_EXPR);
+    },
     memoryBytes,
     async close() {
       ws?.free();
       ws = null;
+      seg?.free();
+      seg = null;
     },
   };
 }
