@@ -23,6 +23,7 @@ pub mod generate;
 pub mod ingest;
 pub mod quality;
 pub mod report;
+pub mod segment;
 pub mod stats;
 pub mod table;
 
