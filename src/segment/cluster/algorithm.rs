@@ -215,7 +215,9 @@ pub fn kmeans(x: &[f64], d: usize, k: usize, opts: Lloyd, rng: &mut ChaCha8Rng) 
 
 /// k-means++ (Arthur & Vassilvitskii) in its greedy form, as scikit-learn
 /// does: each new centre is the best, by total squared distance, of
-/// `2 + ln k` candidates drawn with probability proportional to D².
+/// `2 + ln k` candidates drawn with probability proportional to D². Two passes
+/// over the points per centre: one scores every candidate at once, one takes
+/// the winner's distances and the running sums for the next draw.
 pub fn kmeans_plus_plus(x: &[f64], d: usize, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     let n = x.len() / d;
     let point = |i: usize| &x[i * d..(i + 1) * d];
@@ -223,100 +225,171 @@ pub fn kmeans_plus_plus(x: &[f64], d: usize, k: usize, rng: &mut ChaCha8Rng) -> 
     let first = rng.random_range(0..n);
     centers.extend_from_slice(point(first));
     let mut closest: Vec<f64> = (0..n).map(|i| sq_dist(point(i), point(first))).collect();
-    let mut potential: f64 = closest.iter().sum();
-    let trials = 2 + (k as f64).ln() as usize;
     let mut cumulative = vec![0.0; n];
+    let mut acc = 0.0;
+    for (c, &v) in cumulative.iter_mut().zip(&closest) {
+        acc += v;
+        *c = acc;
+    }
+    let trials = 2 + (k as f64).ln() as usize;
+    let mut cand = vec![0usize; trials];
+    let mut cand_x = vec![0.0; trials * d];
+    let mut pot = vec![0.0f64; trials];
     for _ in 1..k {
-        let mut acc = 0.0;
-        for (c, &v) in cumulative.iter_mut().zip(&closest) {
-            acc += v;
-            *c = acc;
-        }
-        let mut best: Option<(usize, f64)> = None;
-        for _ in 0..trials {
-            let cand = if potential > 0.0 {
+        for (t, c) in cand.iter_mut().enumerate() {
+            *c = if acc > 0.0 {
                 let r = rng.random::<f64>() * acc;
                 cumulative.partition_point(|&c| c <= r).min(n - 1)
             } else {
                 // Every point sits on a centre already: any point will do.
                 rng.random_range(0..n)
             };
-            let c = point(cand);
-            let pot: f64 = (0..n).map(|i| closest[i].min(sq_dist(point(i), c))).sum();
-            if best.is_none_or(|(_, p)| pot < p) {
-                best = Some((cand, pot));
+            cand_x[t * d..(t + 1) * d].copy_from_slice(point(*c));
+        }
+        pot.fill(0.0);
+        for (p, &near) in x.chunks_exact(d).zip(&closest) {
+            for (t, c) in cand_x.chunks_exact(d).enumerate() {
+                pot[t] += near.min(sq_dist(p, c));
             }
         }
-        let (cand, pot) = best.unwrap_or((0, potential));
-        let c = point(cand);
-        for (i, v) in closest.iter_mut().enumerate() {
-            *v = v.min(sq_dist(point(i), c));
+        let mut best = 0;
+        for t in 1..trials {
+            if pot[t] < pot[best] {
+                best = t;
+            }
         }
-        potential = pot;
+        let c = &cand_x[best * d..(best + 1) * d];
+        acc = 0.0;
+        for ((p, near), cum) in x.chunks_exact(d).zip(closest.iter_mut()).zip(cumulative.iter_mut()) {
+            *near = near.min(sq_dist(p, c));
+            acc += *near;
+            *cum = acc;
+        }
         centers.extend_from_slice(c);
     }
     centers
+}
+
+/// The nearest and second-nearest centre of `p`: (index, squared distance, squared distance of the second).
+#[inline]
+fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (u32, f64, f64) {
+    let (mut j1, mut d1, mut d2) = (0u32, f64::INFINITY, f64::INFINITY);
+    for (j, c) in centers.chunks_exact(d).enumerate() {
+        let s = sq_dist(p, c);
+        if s < d1 {
+            d2 = d1;
+            d1 = s;
+            j1 = j as u32;
+        } else if s < d2 {
+            d2 = s;
+        }
+    }
+    (j1, d1, d2)
 }
 
 /// Lloyd's iterations from `centers` until the centroids move by at most the
 /// tolerance (summed squared shift) or `max_iter`; then a last assignment so
 /// labels and inertia belong to the centroids returned. A cluster left empty
 /// takes the point farthest from its centroid (from a cluster of two or more).
+///
+/// The assignment step is Hamerly's (2010): each point keeps an upper bound on
+/// the distance to its centroid and a lower bound on the distance to any
+/// other, moved by how far the centroids move, and is only measured again when
+/// the bounds no longer prove its centroid is the nearest. Same result as
+/// plain Lloyd, most distance computations skipped once clusters settle.
 pub fn lloyd(x: &[f64], d: usize, mut centers: Vec<f64>, opts: Lloyd) -> Fit {
     let n = x.len() / d;
     let k = centers.len() / d;
     let mut labels = vec![0u32; n];
-    let mut dist = vec![0.0f64; n];
+    let mut upper = vec![0.0f64; n];
+    let mut lower = vec![0.0f64; n];
+    for (i, p) in x.chunks_exact(d).enumerate() {
+        let (j, d1, d2) = two_nearest(p, &centers, d);
+        labels[i] = j;
+        upper[i] = d1.sqrt();
+        lower[i] = d2.sqrt();
+    }
     let mut sums = vec![0.0f64; k * d];
     let mut counts = vec![0usize; k];
+    let mut shift = vec![0.0f64; k];
+    let mut half_gap = vec![0.0f64; k];
     let mut iterations = 0;
     let mut converged = false;
     while iterations < opts.max_iter {
         iterations += 1;
+        // Half the distance from each centre to its nearest other centre: a point
+        // closer than that to its own centre cannot be nearer another.
+        for j in 0..k {
+            let cj = &centers[j * d..(j + 1) * d];
+            half_gap[j] = 0.5
+                * (0..k)
+                    .filter(|&o| o != j)
+                    .map(|o| sq_dist(cj, &centers[o * d..(o + 1) * d]))
+                    .fold(f64::INFINITY, f64::min)
+                    .sqrt();
+        }
+        let (mut top, mut top_at, mut second) = (0.0f64, usize::MAX, 0.0f64);
+        for (j, &s) in shift.iter().enumerate() {
+            if s > top {
+                second = top;
+                top = s;
+                top_at = j;
+            } else if s > second {
+                second = s;
+            }
+        }
         sums.fill(0.0);
         counts.fill(0);
         for (i, p) in x.chunks_exact(d).enumerate() {
-            let (j, s) = nearest(p, &centers, d);
-            labels[i] = j;
-            dist[i] = s;
-            counts[j as usize] += 1;
-            for (acc, v) in sums[j as usize * d..(j as usize + 1) * d].iter_mut().zip(p) {
+            let mut a = labels[i] as usize;
+            upper[i] += shift[a];
+            lower[i] -= if a == top_at { second } else { top };
+            let m = half_gap[a].max(lower[i]);
+            if upper[i] > m {
+                upper[i] = sq_dist(p, &centers[a * d..(a + 1) * d]).sqrt();
+                if upper[i] > m {
+                    let (j, d1, d2) = two_nearest(p, &centers, d);
+                    a = j as usize;
+                    labels[i] = j;
+                    upper[i] = d1.sqrt();
+                    lower[i] = d2.sqrt();
+                }
+            }
+            counts[a] += 1;
+            for (acc, v) in sums[a * d..(a + 1) * d].iter_mut().zip(p) {
                 *acc += v;
             }
         }
-        for j in 0..k {
-            if counts[j] > 0 {
-                continue;
-            }
-            let far = (0..n)
-                .filter(|&i| counts[labels[i] as usize] > 1)
-                .max_by(|&a, &b| dist[a].total_cmp(&dist[b]).then(b.cmp(&a)));
-            let Some(i) = far else { break };
-            let from = labels[i] as usize;
-            let p = &x[i * d..(i + 1) * d];
-            for t in 0..d {
-                sums[from * d + t] -= p[t];
-                sums[j * d + t] += p[t];
-            }
-            counts[from] -= 1;
-            counts[j] = 1;
-            labels[i] = j as u32;
-            dist[i] = 0.0;
+        if counts.contains(&0) {
+            repair_empty(
+                x,
+                d,
+                &centers,
+                &mut labels,
+                &mut counts,
+                &mut sums,
+                &mut upper,
+                &mut lower,
+            );
         }
-        let mut shift = 0.0;
+        let mut total = 0.0;
         for j in 0..k {
+            shift[j] = 0.0;
             if counts[j] == 0 {
                 continue;
             }
             let inv = 1.0 / counts[j] as f64;
+            let mut moved = 0.0;
             for t in 0..d {
                 let c = sums[j * d + t] * inv;
                 let e = c - centers[j * d + t];
-                shift += e * e;
+                moved += e * e;
                 centers[j * d + t] = c;
             }
+            shift[j] = moved.sqrt();
+            total += moved;
         }
-        if shift <= opts.tolerance {
+        if total <= opts.tolerance {
             converged = true;
             break;
         }
@@ -333,6 +406,48 @@ pub fn lloyd(x: &[f64], d: usize, mut centers: Vec<f64>, opts: Lloyd) -> Fit {
         inertia,
         iterations,
         converged,
+    }
+}
+
+/// Gives each empty cluster the point farthest from its centroid among
+/// clusters of two or more (ties: the earlier point). Rare, so distances are
+/// measured afresh; a moved point's bounds are reset so it is measured again.
+#[allow(clippy::too_many_arguments)]
+fn repair_empty(
+    x: &[f64],
+    d: usize,
+    centers: &[f64],
+    labels: &mut [u32],
+    counts: &mut [usize],
+    sums: &mut [f64],
+    upper: &mut [f64],
+    lower: &mut [f64],
+) {
+    let mut dist: Vec<f64> = x
+        .chunks_exact(d)
+        .zip(labels.iter())
+        .map(|(p, &l)| sq_dist(p, &centers[l as usize * d..(l as usize + 1) * d]))
+        .collect();
+    for j in 0..counts.len() {
+        if counts[j] > 0 {
+            continue;
+        }
+        let far = (0..labels.len())
+            .filter(|&i| counts[labels[i] as usize] > 1)
+            .max_by(|&a, &b| dist[a].total_cmp(&dist[b]).then(b.cmp(&a)));
+        let Some(i) = far else { return };
+        let from = labels[i] as usize;
+        let p = &x[i * d..(i + 1) * d];
+        for t in 0..d {
+            sums[from * d + t] -= p[t];
+            sums[j * d + t] += p[t];
+        }
+        counts[from] -= 1;
+        counts[j] = 1;
+        labels[i] = j as u32;
+        dist[i] = 0.0;
+        upper[i] = f64::INFINITY;
+        lower[i] = 0.0;
     }
 }
 

@@ -29,7 +29,7 @@ pub struct ClusterParams {
     pub sample: Option<usize>,
     /// k-means++ starts per fit; the one with the least inertia wins (default 3).
     pub n_init: Option<usize>,
-    /// Customers the k scan of [`super::choose_k`] fits on (default 200,000; a
+    /// Customers the k scan of [`super::choose_k`] fits on (default 100,000; a
     /// seeded sample when there are more). The final fit uses every customer.
     pub scan_rows: Option<usize>,
 }
@@ -99,7 +99,7 @@ impl ClusterParams {
         if n_init == 0 {
             return Err(Error::option("nInit", n_init, "at least 1 start"));
         }
-        let scan_rows = self.scan_rows.unwrap_or(200_000);
+        let scan_rows = self.scan_rows.unwrap_or(100_000);
         if scan_rows < hi {
             return Err(Error::option(
                 "scanRows",

@@ -2,6 +2,8 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, Float64Array, StringArray};
 
 use super::*;
+
+type TierLine = (&'static str, usize, f64, Option<f64>, Option<f64>);
 use crate::table::{CustomerTable, Feature, Values};
 
 /// Eleven customers, ten with a value; by hand, ranked largest first with ties by row:
@@ -57,7 +59,7 @@ fn tiers_on_ten_customers_match_the_hand_computation_with_ties_by_row() {
         ("monetary_total", 10, 1, 2)
     );
     assert_eq!(r.total, 800.0);
-    let got: Vec<(&str, usize, f64, Option<f64>, Option<f64>)> = r
+    let got: Vec<TierLine> = r
         .tiers
         .iter()
         .map(|t| (t.tier, t.customers, t.revenue, t.share, t.average))
