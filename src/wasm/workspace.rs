@@ -20,7 +20,7 @@ use crate::{report, Entity, Error, LoadOptions, Progress, Workspace};
 /// const months = ws.monthlyRevenue();
 /// ```
 #[wasm_bindgen(js_name = Workspace)]
-pub struct JsWorkspace(Workspace);
+pub struct JsWorkspace(pub(super) Workspace);
 
 impl Default for JsWorkspace {
     fn default() -> Self {
