@@ -78,15 +78,16 @@ impl Dataset {
         for (name, col) in features.iter().zip(&columns) {
             let vals: Vec<f64> = rows.iter().map(|&r| col[r as usize].unwrap_or(0.0)).collect();
             let first = vals[0];
-            if vals.iter().all(|&v| v == first) {
+            let m = vals.iter().sum::<f64>() / n as f64;
+            let s = (vals.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n as f64).sqrt();
+            // Constant (or, for values near f64's limits, a spread that does not fit).
+            if vals.iter().all(|&v| v == first) || !(s > 0.0 && s.is_finite()) {
                 dropped.push(name.clone());
                 continue;
             }
-            let m = vals.iter().sum::<f64>() / n as f64;
-            let var = vals.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n as f64;
             kept.push(name.clone());
             mean.push(m);
-            sd.push(var.sqrt());
+            sd.push(s);
             kept_cols.push(vals);
         }
         if kept.is_empty() {

@@ -271,6 +271,21 @@ fn same_seed_same_labels() {
     assert_eq!(col_a, cluster_labels(&t));
     let sa = choose_k(&t, &p).unwrap();
     assert_eq!(sa, choose_k(&t, &p).unwrap());
+    // The seed is what decides: other seeds find other local optima on this data.
+    let others: std::collections::HashSet<Vec<Option<u32>>> = (0..5)
+        .map(|s| {
+            clusters(
+                &mut t,
+                &ClusterParams {
+                    seed: Some(s),
+                    ..p.clone()
+                },
+            )
+            .unwrap()
+            .labels
+        })
+        .collect();
+    assert!(others.len() > 1, "five seeds, one partition");
     // A drawn seed is reported, and giving it back reproduces the run.
     let drawn = clusters(
         &mut t,
@@ -304,6 +319,16 @@ fn customers_with_a_missing_feature_are_left_out_with_a_null_cluster() {
     assert_eq!(col[2], None);
     assert_eq!(col[4], None);
     assert_eq!(col.iter().flatten().count(), 3);
+}
+
+#[test]
+fn fewer_distinct_customers_than_k_leave_a_cluster_empty_without_failing() {
+    let mut t = table(&[("a", vec![Some(0.0), Some(0.0), Some(0.0), Some(1.0), Some(1.0)])]);
+    let c = clusters(&mut t, &params(&["a"], Some(3), 1)).unwrap();
+    assert_eq!(c.sizes, vec![3, 2, 0]);
+    assert_eq!(c.inertia, 0.0);
+    assert_eq!(c.profile[2].means[0].mean, None);
+    assert_eq!(cluster_labels(&t).iter().flatten().filter(|l| *l == "3").count(), 0);
 }
 
 #[test]
