@@ -313,3 +313,102 @@ fn segment_prints_the_count_and_writes_the_selected_ids_as_csv() {
         "{stderr}"
     );
 }
+
+/// Six light buyers (one order of 10, 20, … 60) and six heavy ones (five orders
+/// of 101 … 106 each, so 505 … 530).
+fn two_kinds_of_buyer() -> String {
+    let mut csv = String::from("order_id,customer_id,order_date,amount\n");
+    for i in 1..=6 {
+        csv += &format!("L{i},A{i},2024-01-0{i},{}\n", 10 * i);
+        for o in 1..=5 {
+            csv += &format!("H{i}{o},B{i},2024-02-0{o},{}\n", 100 + i);
+        }
+    }
+    csv
+}
+
+#[test]
+fn clusters_prints_segments_with_the_seed_and_the_same_seed_repeats_them() {
+    let (dir, orders) = folder_with_file("clusters", "orders.csv", &two_kinds_of_buyer());
+    let orders = orders.to_str().unwrap();
+    let args = [
+        "clusters",
+        "--orders",
+        orders,
+        "--features",
+        "monetary_total,order_count",
+        "--k",
+        "2",
+        "--seed",
+        "3",
+    ];
+    let first = rapport(&args);
+    let c = json(&first);
+    assert_eq!(
+        (c["k"].as_u64(), c["seed"].as_u64(), c["left_out"].as_u64()),
+        (Some(2), Some(3), Some(0))
+    );
+    assert_eq!(c["sizes"], serde_json::json!([6, 6]));
+    assert_eq!(c["chosen_by"], "given");
+    // Profile: the heavy cluster's order_count mean is 5 against 3 overall.
+    let heavy = c["profile"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["means"][1]["mean"] == 5.0)
+        .expect("a cluster of the five-order buyers");
+    assert_eq!(heavy["means"][1]["overall"], 3.0);
+    assert_eq!(rapport(&args).stdout, first.stdout, "same seed, same output");
+
+    let scan = json(&rapport(&[
+        "clusters",
+        "--orders",
+        orders,
+        "--features",
+        "monetary_total,order_count",
+        "--k-range",
+        "2..4",
+        "--seed",
+        "3",
+        "--scan-only",
+    ]));
+    let ks: Vec<u64> = scan["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["k"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ks, vec![2, 3, 4]);
+    assert_eq!(scan["scanned_rows"], 12);
+
+    let bad = rapport(&[
+        "clusters",
+        "--orders",
+        orders,
+        "--features",
+        "monetary_totl",
+        "--k",
+        "2",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean 'monetary_total'"));
+    let one = rapport(&["clusters", "--orders", orders, "--features", "order_count", "--k", "1"]);
+    assert!(String::from_utf8_lossy(&one.stderr).contains("option 'k' = \"1\""));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn tiers_prints_the_tiers_and_the_pareto_share() {
+    let (dir, orders) = folder_with_file("tiers", "orders.csv", &two_kinds_of_buyer());
+    let t = json(&rapport(&["tiers", "--orders", orders.to_str().unwrap()]));
+    assert_eq!(t["by"], "monetary_total");
+    let count = |i: usize| t["tiers"][i]["customers"].as_u64().unwrap();
+    // 12 customers: 20 % = 2.4 → 2 high, 50 % = 6 → 4 mid, 6 low.
+    assert_eq!((count(0), count(1), count(2)), (2, 4, 6));
+    assert_eq!(t["tiers"][0]["revenue"], 1055.0);
+    // Top 2.4 customers: 530 + 525 + 0.4 × 520, of 3,315.
+    let pareto = t["pareto_share"].as_f64().unwrap();
+    assert!((pareto - 1263.0 / 3315.0).abs() < 1e-12, "{pareto}");
+    assert_eq!(t["curve"].as_array().unwrap().len(), 101);
+    let _ = std::fs::remove_dir_all(dir);
+}

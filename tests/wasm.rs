@@ -154,3 +154,82 @@ fn segment_count_is_live_and_errors_say_where_with_a_suggestion() {
     let ids = ws.segment_ids("monetary_total > 5", None).unwrap();
     assert_eq!(&ids[..4], &[0xFF, 0xFF, 0xFF, 0xFF]);
 }
+
+/// Six light buyers (one order each) and six heavy ones (five orders each).
+fn two_kinds_of_buyer() -> Vec<u8> {
+    let mut csv = String::from("order_id,customer_id,order_date,amount\n");
+    for i in 1..=6 {
+        csv += &format!("L{i},A{i},2024-01-0{i},{}\n", 10 * i);
+        for o in 1..=5 {
+            csv += &format!("H{i}{o},B{i},2024-02-0{o},{}\n", 100 + i);
+        }
+    }
+    csv.into_bytes()
+}
+
+fn options<T: JsCast>(json: &str) -> T {
+    js_sys::JSON::parse(json).unwrap().unchecked_into()
+}
+
+#[wasm_bindgen_test]
+fn clusters_choose_k_and_value_tiers_answer_plain_objects() {
+    let mut ws = Workspace::new();
+    ws.load(Some("orders".into()), &two_kinds_of_buyer(), None, None)
+        .unwrap();
+    let c = ws
+        .clusters(options(
+            r#"{"features":["monetary_total","order_count"],"k":2,"seed":5}"#,
+        ))
+        .unwrap();
+    assert_eq!(get(&c, "seed").as_f64(), Some(5.0));
+    assert_eq!(get(&c, "leftOut").as_f64(), Some(0.0));
+    let sizes: js_sys::Array = get(&c, "sizes").dyn_into().unwrap();
+    assert_eq!((sizes.get(0).as_f64(), sizes.get(1).as_f64()), (Some(6.0), Some(6.0)));
+    let profile: js_sys::Array = get(&c, "profile").dyn_into().unwrap();
+    assert_eq!(get(&profile.get(0), "cluster").as_string().as_deref(), Some("1"));
+
+    let scan = ws
+        .choose_k(options(
+            r#"{"features":["monetary_total","order_count"],"kRange":[2,4],"seed":5}"#,
+        ))
+        .unwrap();
+    let scores: js_sys::Array = get(&scan, "scores").dyn_into().unwrap();
+    assert_eq!(scores.length(), 3);
+    assert_eq!(get(&scores.get(2), "k").as_f64(), Some(4.0));
+    assert!(get(&scores.get(0), "silhouette").as_f64().unwrap() > 0.5);
+
+    // A drawn seed is reported as a number JS can pass back exactly.
+    let drawn = ws.clusters(options(r#"{"features":["order_count"],"k":2}"#)).unwrap();
+    assert!(get(&drawn, "seed").as_f64().unwrap() <= 9_007_199_254_740_991.0);
+
+    let t = ws.value_tiers(None).unwrap();
+    assert_eq!(get(&t, "by").as_string().as_deref(), Some("monetary_total"));
+    let tiers: js_sys::Array = get(&t, "tiers").dyn_into().unwrap();
+    assert_eq!(get(&tiers.get(0), "tier").as_string().as_deref(), Some("high"));
+    assert_eq!(get(&tiers.get(0), "customers").as_f64(), Some(2.0));
+    let pareto = get(&t, "paretoShare").as_f64().unwrap();
+    assert!((pareto - 1263.0 / 3315.0).abs() < 1e-12, "{pareto}");
+}
+
+#[wasm_bindgen_test]
+fn segment_options_are_checked_with_the_field_named() {
+    let mut ws = Workspace::new();
+    ws.load(Some("orders".into()), &two_kinds_of_buyer(), None, None)
+        .unwrap();
+    let message = |e: JsValue| String::from(e.dyn_into::<js_sys::Error>().unwrap().message());
+    let err = ws
+        .clusters(options(r#"{"features":["order_count"],"kk":2}"#))
+        .unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
+    assert!(message(err).contains("kk"));
+    let err = ws
+        .clusters(options(r#"{"features":["order_count"],"k":1}"#))
+        .unwrap_err();
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("k"));
+    let err = ws.choose_k(options(r#"{"features":["ordr_count"]}"#)).unwrap_err();
+    assert!(message(err).contains("did you mean 'order_count'"));
+    let err = ws
+        .value_tiers(Some(options(r#"{"by":"monetary","high":0.2}"#)))
+        .unwrap_err();
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("by"));
+}

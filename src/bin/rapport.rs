@@ -95,6 +95,61 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Market segments: k-means on standardised customer features, with a profile per cluster.
+    Clusters(ClustersArgs),
+    /// Value tiers (high / mid / low) by revenue, profit or any number column, and the Pareto share.
+    Tiers {
+        #[command(flatten)]
+        input: InputArgs,
+        /// The measure: monetary_total, profit_total or any number column of the customer table.
+        #[arg(long, default_value = "monetary_total")]
+        by: String,
+        /// Share of customers in the high tier.
+        #[arg(long)]
+        high: Option<f64>,
+        /// Share of customers in the mid tier.
+        #[arg(long)]
+        mid: Option<f64>,
+    },
+}
+
+/// `rapport clusters`: k-means segments of the customer table.
+#[derive(Args)]
+struct ClustersArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Customer columns to cluster on, comma-separated (e.g. monetary_total,order_count,recency_days).
+    #[arg(long, value_delimiter = ',', required = true)]
+    features: Vec<String>,
+    /// Number of clusters; without it, the best silhouette of --k-range.
+    #[arg(long, conflicts_with = "k_range")]
+    k: Option<usize>,
+    /// The ks scanned, e.g. 2..10 (both ends included).
+    #[arg(long = "k-range", value_parser = parse_k_range)]
+    k_range: Option<(usize, usize)>,
+    /// Seed; drawn at random (and printed) when absent.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Customers the silhouette is computed on.
+    #[arg(long)]
+    sample: Option<usize>,
+    /// k-means++ starts per fit.
+    #[arg(long = "n-init")]
+    n_init: Option<usize>,
+    /// Print only the k scan (inertia and silhouette per k), no final fit.
+    #[arg(long = "scan-only", conflicts_with = "k")]
+    scan_only: bool,
+}
+
+/// `2..10` (or `2..=10`, `2-10`) as both ends.
+fn parse_k_range(text: &str) -> std::result::Result<(usize, usize), String> {
+    let (a, b) = text
+        .split_once("..=")
+        .or_else(|| text.split_once(".."))
+        .or_else(|| text.split_once('-'))
+        .ok_or_else(|| format!("expected FROM..TO such as 2..10, got '{text}'"))?;
+    let num = |s: &str| s.trim().parse::<usize>().map_err(|e| format!("'{s}': {e}"));
+    Ok((num(a)?, num(b)?))
 }
 
 #[derive(Args)]
@@ -418,6 +473,36 @@ fn run_segment(input: &InputArgs, expr: &str, out: Option<&Path>, as_of: Option<
     print_json(&seg.summary(&ctx, expr))
 }
 
+fn run_clusters(args: ClustersArgs) -> Result<()> {
+    let (mut ws, _) = args.input.load()?;
+    let table = ws.customers(&rapport::table::customers::CustomerParams::default(), today())?;
+    let params = rapport::segment::ClusterParams {
+        features: args.features,
+        k: args.k,
+        k_range: args.k_range,
+        seed: args.seed,
+        sample: args.sample,
+        n_init: args.n_init,
+        ..Default::default()
+    };
+    if args.scan_only {
+        print_json(&rapport::segment::choose_k(table, &params)?)
+    } else {
+        print_json(&rapport::segment::clusters(table, &params)?)
+    }
+}
+
+fn run_tiers(input: InputArgs, by: String, high: Option<f64>, mid: Option<f64>) -> Result<()> {
+    let (mut ws, _) = input.load()?;
+    let table = ws.customers(&rapport::table::customers::CustomerParams::default(), today())?;
+    let params = rapport::segment::ValueTierParams {
+        by: Some(by),
+        high,
+        mid,
+    };
+    print_json(&rapport::segment::value_tiers(table, &params)?)
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Generate(args) => run_generate(&args),
@@ -471,6 +556,8 @@ fn run(cli: Cli) -> Result<()> {
             out,
             as_of,
         } => run_segment(&input, &expr, out.as_deref(), as_of),
+        Command::Clusters(args) => run_clusters(args),
+        Command::Tiers { input, by, high, mid } => run_tiers(input, by, high, mid),
         Command::Monthly { input, format } => {
             let (ws, _) = input.load()?;
             let monthly = report::monthly_revenue(&ws)?;

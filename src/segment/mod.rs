@@ -1,12 +1,17 @@
 //! Segments: the selection language over the customer table, the segments a
-//! workspace saves by name, and RFM scores with their named segments.
+//! workspace saves by name, RFM scores with their named segments, k-means
+//! clusters and value tiers. Each analysis adds columns to the customer table.
 
+pub mod cluster;
 pub mod expr;
 pub mod rfm;
 mod saved;
+pub mod tiers;
 
+pub use cluster::{choose_k, clusters, ClusterParams, Clustering, KScan};
 pub use expr::{complete, count, select, Completion, CompletionKind, Context, Segment, SegmentSummary};
 pub use saved::{SavedSegment, SegmentStore};
+pub use tiers::{value_tiers, ValueTierParams, ValueTiers};
 
 use crate::table::customers::CustomerParams;
 use crate::table::Workspace;

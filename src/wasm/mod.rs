@@ -1,6 +1,7 @@
 //! The JavaScript binding layer, and the only module that knows about JS.
 //! Each export converts its arguments, calls the core, converts the result.
 
+mod cluster;
 mod convert;
 mod customers;
 mod segment;
