@@ -3,3 +3,4 @@ import "./harness.mjs";
 import "./data-page.mjs";
 import "./quality-page.mjs";
 import "./segments-page.mjs";
+import "./select-page.mjs";

@@ -1,7 +1,7 @@
 // Every chart of the page, drawn with Observable Plot. Views ask for "a monthly
 // orders and revenue chart", never for SVG.
 import * as Plot from "@observablehq/plot";
-import type { Audience, MonthRow, QualityReport, RfmMovement, RfmReport } from "../../pkg/web/rapport.js";
+import type { Audience, KScore, MonthRow, QualityReport, RfmMovement, RfmReport, ValueTiers } from "../../pkg/web/rapport.js";
 
 const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
@@ -156,4 +156,44 @@ export function audienceFunnel(a: Audience, width: number): Element {
       Plot.ruleX([0]),
     ],
   });
+}
+
+/** The Pareto curve: the top x % of customers bring y % of the total, with the 20 % mark. */
+export function paretoCurve(t: ValueTiers, width: number): Element {
+  const points = t.curve.filter((p) => p.revenue !== null) as { customers: number; revenue: number }[];
+  const at20 = t.paretoShare;
+  return Plot.plot({
+    width: Math.min(width, 460),
+    height: 300,
+    x: { label: "Top share of customers →", tickFormat: "%", domain: [0, 1], grid: true },
+    y: { label: `↑ Share of ${t.by}`, tickFormat: "%", grid: true },
+    marks: [
+      Plot.line([[0, 0], [1, 1]], { stroke: "#bbb", strokeDasharray: "4 3" }),
+      Plot.line(points, { x: "customers", y: "revenue", stroke: "#2f5bd3", strokeWidth: 2, tip: true }),
+      ...(at20 === null ? [] : [
+        Plot.dot([{ x: 0.2, y: at20 }], { x: "x", y: "y", fill: "#c2410c", r: 4 }),
+        Plot.text([{ x: 0.2, y: at20 }], { x: "x", y: "y", text: () => `top 20 %: ${(at20 * 100).toFixed(1)} %`, dx: 8, textAnchor: "start" }),
+      ]),
+    ],
+  });
+}
+
+/** The k scan: inertia (elbow) and silhouette (higher is better) by k, the chosen k marked. */
+export function kScan(scores: KScore[], chosen: number | null, width: number): Element {
+  const common = { width: Math.min(width, 460), height: 200, x: { label: "k →", ticks: scores.map((s) => s.k), tickFormat: "d" } };
+  const inertia = Plot.plot({
+    ...common,
+    y: { label: "↑ Inertia (within-cluster spread)", grid: true },
+    marks: [Plot.line(scores, { x: "k", y: "inertia", stroke: "#7c8a99" }), Plot.dot(scores, { x: "k", y: "inertia", fill: (d: KScore) => (d.k === chosen ? "#c2410c" : "#7c8a99"), r: 4, tip: true })],
+  });
+  const withSilhouette = scores.filter((s) => s.silhouette !== null);
+  const silhouette = Plot.plot({
+    ...common,
+    y: { label: "↑ Silhouette", grid: true },
+    marks: [Plot.line(withSilhouette, { x: "k", y: "silhouette", stroke: "#2f5bd3" }), Plot.dot(withSilhouette, { x: "k", y: "silhouette", fill: (d: KScore) => (d.k === chosen ? "#c2410c" : "#2f5bd3"), r: 4, tip: true })],
+  });
+  const box = document.createElement("div");
+  box.className = "two-col";
+  box.append(inertia, silhouette);
+  return box;
 }

@@ -8,7 +8,9 @@ import { mountDataView } from "./views/data.js";
 import { mountOverview } from "./views/overview.js";
 import { mountQuality } from "./views/quality.js";
 import { mountSegments } from "./views/segments.js";
-import { mountAudience } from "./views/audience.js";
+import { audienceFrom, mountAudience } from "./views/audience.js";
+import { mountSelect } from "./views/select.js";
+import { mountTiers } from "./views/tiers.js";
 import { openMapping, savedMappings } from "./views/mapping.js";
 import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
 import type { RapportApi } from "./worker.js";
@@ -107,6 +109,21 @@ mountSegments({
   },
   movement: (options) => api.rfmMovement(options),
   customers: () => api.customers(),
+});
+mountSelect({
+  liveCount: (expr) => api.liveCount(expr),
+  complete: (text, cursor) => api.complete(text, cursor),
+  saveSegment: (name, expr) => api.saveSegment(name, expr),
+  segments: () => api.segments(),
+  customerPage: (options) => api.customerPage(options),
+  segmentIds: (expr, columns) => api.segmentIds(expr, columns),
+  toAudience: audienceFrom,
+});
+mountTiers({
+  valueTiers: (o) => api.valueTiers(o),
+  chooseK: (o) => api.chooseK(o),
+  clusters: (o) => api.clusters(o),
+  columnsChanged: async () => update({ columns: await api.customerColumns() }),
 });
 mountAudience({ audience: (o) => api.audience(o), audienceCsv: (o, e) => api.audienceCsv(o, e) });
 document.body.dataset.ready = "true";

@@ -3,7 +3,8 @@
 import * as Comlink from "comlink";
 import init, { Workspace, fields, memoryBytes, preview } from "../../pkg/web/rapport.js";
 import type {
-  Audience, AudienceOptions, CustomerColumn, EntityName, ExportOptions, FieldInfo, LoadReport, MonthlyRevenue,
+  Audience, AudienceOptions, ClusterOptions, Clustering, Completion, CustomerColumn, KScan, PageOptions,
+  SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadReport, MonthlyRevenue,
   MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport, TableSummary,
 } from "../../pkg/web/rapport.js";
 
@@ -15,6 +16,17 @@ async function current(): Promise<Workspace> {
   await ready;
   workspace ??= new Workspace();
   return workspace;
+}
+
+/** A RapportError's fields, as plain data. */
+export interface ErrorInfo { message: string; code?: string; at?: number; suggestion?: string }
+
+/** The answer of `liveCount`. */
+export type LiveCount = { ok: true; summary: SegmentSummary } | { ok: false; error: ErrorInfo };
+
+function describe(e: unknown): ErrorInfo {
+  const err = e as { message?: string; code?: string; at?: number; suggestion?: string };
+  return { message: err?.message ?? String(e), code: err?.code, at: err?.at, suggestion: err?.suggestion };
 }
 
 /** Each loaded file's bytes and mapping overrides, kept here so it can be loaded again with another mapping. */
@@ -99,6 +111,54 @@ const api = {
   async customers(columns?: string[]): Promise<Uint8Array> {
     const bytes = (await current()).customers(columns ? { columns } : undefined);
     return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /**
+   * The live count of an expression, or where and why it is wrong (errors are
+   * returned, not thrown, so their `at` and `suggestion` survive the worker boundary).
+   */
+  async liveCount(expr: string): Promise<LiveCount> {
+    const ws = await current();
+    try {
+      return { ok: true, summary: ws.segment(expr) };
+    } catch (e) {
+      return { ok: false, error: describe(e) };
+    }
+  },
+  /** Completions at the cursor (a string index). */
+  async complete(text: string, cursor: number): Promise<Completion[]> {
+    return (await current()).completeSegment(text, cursor);
+  },
+  /** Saves a segment by name; answers every saved segment with its size. */
+  async saveSegment(name: string, expr: string): Promise<SavedSegmentInfo[]> {
+    const ws = await current();
+    ws.saveSegment(name, expr);
+    return ws.segments();
+  },
+  /** The saved segments with their sizes. */
+  async segments(): Promise<SavedSegmentInfo[]> {
+    return (await current()).segments();
+  },
+  /** One sorted page of a segment's customers as Arrow IPC (transferred). */
+  async customerPage(options: PageOptions): Promise<Uint8Array> {
+    const bytes = (await current()).customerPage(options);
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** Every customer of a segment, with the given columns, as Arrow IPC (transferred). */
+  async segmentIds(expr: string, columns?: string[]): Promise<Uint8Array> {
+    const bytes = (await current()).segmentIds(expr, columns ?? null);
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** Inertia and silhouette for each k. */
+  async chooseK(options: ClusterOptions): Promise<KScan> {
+    return (await current()).chooseK(options);
+  },
+  /** k-means clusters; adds the `cluster` column. */
+  async clusters(options: ClusterOptions): Promise<Clustering> {
+    return (await current()).clusters(options);
+  },
+  /** Low / mid / high value tiers; adds the `value_tier` column. */
+  async valueTiers(options: ValueTierOptions): Promise<ValueTiers> {
+    return (await current()).valueTiers(options);
   },
   /** Builds an audience (target, control, exclusions). */
   async audience(options: AudienceOptions): Promise<Audience> {

@@ -36,7 +36,8 @@ function readForm(): AudienceOptions {
     contactedWithinDays: num("audience-contacted"),
     controlFraction: num("audience-control") / 100,
   };
-  const segment = byId<HTMLSelectElement>("audience-segment").value;
+  const typed = byId<HTMLInputElement>("audience-expr").value.trim();
+  const segment = typed || byId<HTMLSelectElement>("audience-segment").value;
   if (segment) options.segment = segment;
   const stratify = byId<HTMLSelectElement>("audience-stratify").value;
   if (stratify) options.stratifyBy = stratify;
@@ -46,6 +47,13 @@ function readForm(): AudienceOptions {
     options.seed = seed;
   }
   return options;
+}
+
+/** Puts an expression in the audience form and brings the form into view. */
+export function audienceFrom(expr: string): void {
+  byId<HTMLInputElement>("audience-expr").value = expr;
+  byId("audience").scrollIntoView({ behavior: "smooth", block: "start" });
+  byId<HTMLInputElement>("audience-expr").focus();
 }
 
 export function mountAudience(actions: AudienceActions): void {

@@ -88,7 +88,7 @@ export function mountSegments(actions: SegmentActions): void {
 
   let drawn: RfmReport | null = null;
   subscribe((s) => {
-    byId("segments").hidden = !s.rfm;
+    byId("segments").hidden = !s.rfm && s.columns.length === 0;
     if (!s.rfm || s.rfm === drawn) return;
     const first = drawn === null;
     drawn = s.rfm;
