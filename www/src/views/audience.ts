@@ -23,7 +23,7 @@ function option(value: string, label = value): HTMLOptionElement {
 
 /** The segment choices: every customer, or one RFM segment (as a selection expression). */
 export function segmentChoices(segments: string[]): HTMLOptionElement[] {
-  return [option("", "every customer"), ...segments.map((s) => option(`rfm_segment = '${s.replace(/'/g, "\\'")}'`, `RFM: ${s}`))];
+  return [option("", "every customer"), ...segments.map((s) => option(`rfm_segment = "${s}"`, `RFM: ${s}`))];
 }
 
 function readForm(): AudienceOptions {

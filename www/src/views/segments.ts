@@ -6,6 +6,7 @@ import { movementMatrix, rfmGrid, segmentShares } from "../charts.js";
 import { download, toCsv } from "../csv.js";
 import { byId, cell, row } from "../dom.js";
 import { getState, subscribe, update } from "../store.js";
+import { openCustomerList } from "./select.js";
 
 export interface SegmentActions {
   rfm(options: RfmOptions): Promise<RfmReport>;
@@ -107,10 +108,16 @@ export function mountSegments(actions: SegmentActions): void {
     const bars = byId("rfm-bars");
     bars.replaceChildren(segmentShares(r, bars.clientWidth - 20));
     byId("rfm-segments").querySelector("tbody")?.replaceChildren(
-      ...r.segments.map((x) =>
-        row(cell(x.segment), cell(x.rule), cell(x.customers, "num"), cell(pct(x.share), "num"), cell(pct(x.revenueShare), "num"),
-          cell(money(x.avgMonetary), "num"), cell(x.avgRecencyDays.toFixed(0), "num"), cell(x.avgFrequency.toFixed(2), "num")),
-      ),
+      ...r.segments.map((x) => {
+        const open = cell("");
+        if (x.customers > 0) {
+          const b = Object.assign(document.createElement("button"), { type: "button", textContent: "Customers", className: "secondary" });
+          b.addEventListener("click", () => void openCustomerList(`RFM segment ${x.segment}`, `rfm_segment = "${x.segment}"`));
+          open.append(b);
+        }
+        return row(cell(x.segment), cell(x.rule), cell(x.customers, "num"), cell(pct(x.share), "num"), cell(pct(x.revenueShare), "num"),
+          cell(money(x.avgMonetary), "num"), cell(x.avgRecencyDays.toFixed(0), "num"), cell(x.avgFrequency.toFixed(2), "num"), open);
+      }),
     );
   });
 }

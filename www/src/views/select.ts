@@ -21,9 +21,27 @@ export interface SelectActions {
 }
 
 const PAGE = 50;
+/** Where this browser keeps the saved segments' names and expressions (never any data). */
+const STORE_KEY = "rapport.savedSegments";
+
+function remembered(): { name: string; expr: string }[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(STORE_KEY) ?? "[]");
+    return Array.isArray(v) ? v.filter((x) => typeof x?.name === "string" && typeof x?.expr === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function remember(saved: SavedSegmentInfo[]): void {
+  localStorage.setItem(STORE_KEY, JSON.stringify(saved.map(({ name, expr }) => ({ name, expr }))));
+}
 /** Columns a customer list shows first, when the table has them. */
 const DEFAULT_COLUMNS = ["first_name", "last_name", "email", "country", "order_count", "monetary_total", "recency_days",
   "last_order", "rfm_segment", "value_tier", "cluster"];
+
+/** Opens the customer list of a segment (set once the view is mounted). */
+export let openCustomerList: (title: string, expr: string) => Promise<void> = async () => {};
 
 export function mountSelect(actions: SelectActions): void {
   const input = byId<HTMLTextAreaElement>("expr");
@@ -153,7 +171,9 @@ export function mountSelect(actions: SelectActions): void {
     if (!valid) return update({ error: "Write a valid expression first." });
     if (!name) return update({ error: "Give the segment a name." });
     try {
-      showSaved(await actions.saveSegment(name, valid));
+      const saved = await actions.saveSegment(name, valid);
+      remember(saved);
+      showSaved(saved);
       update({ error: null });
     } catch (e) {
       update({ error: `Saving the segment: ${e instanceof Error ? e.message : String(e)}` });
@@ -222,6 +242,8 @@ export function mountSelect(actions: SelectActions): void {
     }
   }
 
+  openCustomerList = openList;
+
   async function countAll(): Promise<number> {
     const answer = await actions.liveCount("true");
     return answer.ok ? answer.summary.total : 0;
@@ -263,7 +285,19 @@ export function mountSelect(actions: SelectActions): void {
       byId("customer-list").hidden = true;
       showSaved([]);
     } else {
-      void actions.segments().then(showSaved);
+      // Segments saved in an earlier session (names and expressions only) come back.
+      void (async () => {
+        let saved = await actions.segments();
+        for (const r of remembered()) {
+          if (saved.some((x) => x.name === r.name)) continue;
+          try {
+            saved = await actions.saveSegment(r.name, r.expr);
+          } catch {
+            // An expression the new data cannot evaluate stays remembered, unlisted.
+          }
+        }
+        showSaved(saved);
+      })();
       if (input.value.trim()) void check();
     }
   });
