@@ -74,6 +74,18 @@ fn options(value: Option<JsConvertOptions>) -> Result<ConvertOptions, JsValue> {
     if !value.is_object() {
         return Err(js_error("OPTIONS", "option 'options': expected an options object"));
     }
+    // serde-wasm-bindgen reads only the fields it knows: a typo must not pass silently.
+    let object: &js_sys::Object = value.unchecked_ref();
+    if let Some(key) = js_sys::Object::keys(object)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .find(|k| k != "sheet")
+    {
+        return Err(js_error(
+            "OPTIONS",
+            &format!("option '{key}': unknown option (known: sheet)"),
+        ));
+    }
     serde_wasm_bindgen::from_value(value).map_err(|e| js_error("OPTIONS", &format!("option 'options': {e}")))
 }
 
