@@ -314,6 +314,58 @@ fn segment_prints_the_count_and_writes_the_selected_ids_as_csv() {
     );
 }
 
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/formats/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn load_and_preview_read_parquet_arrow_and_a_named_xlsx_sheet() {
+    let parquet = fixture("orders-snappy.parquet");
+    let arrow = fixture("orders-lz4.arrows");
+    let xlsx = fixture("orders.xlsx");
+    let reports = json(&rapport(&[
+        "load",
+        "--orders",
+        &parquet,
+        &arrow,
+        &xlsx,
+        "--sheet",
+        "Orders 2024",
+    ]));
+    let summary: Vec<(String, u64, u64, u64)> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["format"].as_str().unwrap().to_string(),
+                r["rows_read"].as_u64().unwrap(),
+                r["rows_loaded"].as_u64().unwrap(),
+                r["rows_rejected"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = |f: &str| (f.to_string(), 7, 5, 2);
+    assert_eq!(summary, [expected("parquet"), expected("arrow"), expected("xlsx")]);
+    assert_eq!(reports[0]["rejected"][0]["row"], 6);
+    // The workbook's conversion warnings are part of its report.
+    let warnings = reports[2]["warnings"].to_string();
+    assert!(warnings.contains("F6 (#N/A)"), "{warnings}");
+
+    let p = json(&rapport(&["preview", &xlsx, "--sheet", "Orders 2024", "--rows", "1"]));
+    assert_eq!(p["format"], "xlsx");
+    assert_eq!(p["header"][0], "Order ID");
+    assert_eq!(p["rows"][0][3], "2024-01-05T09:15:00");
+
+    let missing = rapport(&["preview", &xlsx, "--sheet", "Foo"]);
+    assert!(!missing.status.success());
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("XLSX sheet 'Foo' not found; sheets: Notes, Orders 2024"),
+        "{stderr}"
+    );
+}
+
 /// Six light buyers (one order of 10, 20, … 60) and six heavy ones (five orders
 /// of 101 … 106 each, so 505 … 530).
 fn two_kinds_of_buyer() -> String {
@@ -411,4 +463,17 @@ fn tiers_prints_the_tiers_and_the_pareto_share() {
     assert!((pareto - 1263.0 / 3315.0).abs() < 1e-12, "{pareto}");
     assert_eq!(t["curve"].as_array().unwrap().len(), 101);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn quality_reads_a_parquet_file_transparently() {
+    let q = json(&rapport(&[
+        "quality",
+        "--orders",
+        &fixture("orders-zstd.parquet"),
+        "--as-of",
+        "2024-06-30",
+    ]));
+    assert_eq!(q["entities"][0]["entity"], "orders");
+    assert_eq!(q["entities"][0]["rows"], 5);
 }

@@ -87,6 +87,7 @@ test("Load sample data shows every file's report and the monthly chart, contacti
   assert.equal(await page.$$eval("#preview img, #files img", (i) => i.length), 0, "data must never become HTML");
   assert.deepEqual(foreignRequests(app.requests, app.origin), [], "every request must go to the page's own origin");
   assert.ok(app.requests.some((u) => u.endsWith("rapport_bg.wasm")), "the wasm module was fetched from the origin");
+  assert.ok(!app.requests.some((u) => /rapport_formats/.test(u)), "CSV files never fetch the formats module");
   assert.deepEqual(app.errors, []);
   assert.deepEqual(app.dialogs, []);
   await app.close();
@@ -133,6 +134,22 @@ test("chosen and dropped files with bad rows show the problems as text and downl
   assert.deepEqual(foreignRequests(app.requests, app.origin), []);
   assert.deepEqual(app.errors, []);
   assert.deepEqual(app.dialogs, []);
+  await app.close();
+});
+
+test("a dropped XLSX workbook is converted by the lazily loaded formats module and loads its orders sheet", async () => {
+  const app = await openApp();
+  const { page } = app;
+  const xlsx = readFileSync(join(root, "tests/fixtures/formats/orders.xlsx"));
+  await page.setInputFiles("#file-input", [{ name: "orders.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: xlsx }]);
+  await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 1, null, { timeout: 30_000 });
+  const [row] = await fileRows(page);
+  assert.deepEqual([row[0], row[1], row[3], row[4], row[5]], ["orders.xlsx", "orders", "7", "5", "2"]);
+  assert.match(row[2], /^XLSX/);
+  assert.match(row[2], /read sheet 'Orders 2024'/);
+  assert.ok(app.requests.some((u) => u.endsWith("/rapport_formats_bg.wasm")), "the formats module came from the origin");
+  assert.deepEqual(foreignRequests(app.requests, app.origin), []);
+  assert.deepEqual(app.errors, []);
   await app.close();
 });
 

@@ -33,6 +33,9 @@ enum Command {
         /// How many rows.
         #[arg(long, default_value_t = 20)]
         rows: usize,
+        /// The XLSX sheet to read (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
     },
     /// Load files and print the load report of each.
     Load(InputArgs),
@@ -251,6 +254,9 @@ struct InputArgs {
     /// Column mapping overrides: 'Header=field,Other header=field'.
     #[arg(long)]
     map: Option<String>,
+    /// The sheet of XLSX workbooks to read (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
 }
 
 impl InputArgs {
@@ -279,11 +285,10 @@ impl InputArgs {
         let mut reports = Vec::new();
         for (entity, files) in groups {
             for path in files {
-                let bytes = fs::read(path).map_err(|e| Error::Format {
-                    file: path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
+                let input = read_input(path, self.sheet.as_deref())?;
+                let bytes = input.bytes;
                 let mut opts = LoadOptions::named(&path.display().to_string());
+                opts.format = input.format.map(String::from);
                 // Overrides apply to the files that have the header.
                 let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
                 let first_line = text.lines().next().unwrap_or("");
@@ -292,11 +297,49 @@ impl InputArgs {
                     .filter(|(h, _)| first_line.contains(h.as_str()))
                     .map(|(h, f)| (h.clone(), f.clone()))
                     .collect();
-                reports.push(ws.load(entity, &bytes, &opts)?);
+                let mut report = ws.load(entity, &bytes, &opts)?;
+                report.warnings.extend(input.warnings);
+                reports.push(report);
             }
         }
         Ok((ws, reports))
     }
+}
+
+/// A file's bytes as the core loads them: CSV/TSV as they are; Parquet, Arrow
+/// IPC and XLSX converted to CSV by `rapport-formats`, with the format to
+/// pass as `LoadOptions.format` and what the conversion warned about.
+struct Input {
+    bytes: Vec<u8>,
+    format: Option<&'static str>,
+    warnings: Vec<String>,
+}
+
+fn read_input(path: &Path, sheet: Option<&str>) -> Result<Input> {
+    let file = path.display().to_string();
+    let bytes = fs::read(path).map_err(|e| Error::Format {
+        file: file.clone(),
+        reason: e.to_string(),
+    })?;
+    if rapport_formats::sniff(&bytes).is_none() {
+        return Ok(Input {
+            bytes,
+            format: None,
+            warnings: Vec::new(),
+        });
+    }
+    let opts = rapport_formats::ConvertOptions {
+        sheet: sheet.map(String::from),
+    };
+    let converted = rapport_formats::to_csv(&bytes, &opts).map_err(|e| Error::Format {
+        file,
+        reason: e.to_string(),
+    })?;
+    Ok(Input {
+        bytes: converted.csv,
+        format: Some(converted.format),
+        warnings: converted.warnings,
+    })
 }
 
 /// JSON with the API's field names in snake_case (`rowsRead` → `rows_read`).
@@ -506,17 +549,17 @@ fn run_tiers(input: InputArgs, by: String, high: Option<f64>, mid: Option<f64>) 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Generate(args) => run_generate(&args),
-        Command::Preview { file, rows } => {
-            let bytes = fs::read(&file).map_err(|e| Error::Format {
-                file: file.display().to_string(),
-                reason: e.to_string(),
-            })?;
+        Command::Preview { file, rows, sheet } => {
+            let input = read_input(&file, sheet.as_deref())?;
             let opts = rapport::ingest::PreviewOptions {
                 file_name: file.display().to_string(),
                 rows: Some(rows),
+                format: input.format.map(String::from),
                 ..Default::default()
             };
-            print_json(&rapport::ingest::preview(&bytes, &opts)?)
+            let mut preview = rapport::ingest::preview(&input.bytes, &opts)?;
+            preview.warnings.extend(input.warnings);
+            print_json(&preview)
         }
         Command::Load(input) => {
             let (_, reports) = input.load()?;

@@ -29,16 +29,22 @@ fn format_error(file: &str, reason: impl Into<String>) -> Error {
     }
 }
 
+/// How to read a file of one of the formats the formats module converts.
+const CONVERT_FIRST: &str = "convert it to CSV with the formats module first (rapport/formats `toCsv`; the \
+     page and the rapport command line do that automatically), then load that CSV with `format` set";
+
 /// Recognises formats that are not text at all, so the error names them.
 fn not_text(file: &str, bytes: &[u8]) -> Result<()> {
     let named = if bytes.starts_with(b"PAR1") {
-        Some("this is a Parquet file; only CSV/TSV is read for now")
+        Some(format!("this is a Parquet file: {CONVERT_FIRST} to \"parquet\""))
     } else if bytes.starts_with(b"PK\x03\x04") {
-        Some("this is a ZIP container (an XLSX workbook?); export the sheet as CSV for now")
+        Some(format!(
+            "this is a ZIP container (an XLSX workbook?): for XLSX, {CONVERT_FIRST} to \"xlsx\""
+        ))
     } else if bytes.starts_with(&[0x1F, 0x8B]) {
-        Some("the file is gzip-compressed; decompress it first")
-    } else if bytes.starts_with(b"ARROW1") {
-        Some("this is an Arrow IPC file; only CSV/TSV is read for now")
+        Some("the file is gzip-compressed; decompress it first".to_string())
+    } else if bytes.starts_with(b"ARROW1") || bytes.starts_with(&[0xFF; 4]) {
+        Some(format!("this is an Arrow IPC file: {CONVERT_FIRST} to \"arrow\""))
     } else {
         None
     };
@@ -193,8 +199,21 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("line 2"));
-        assert!(decode("p", b"PAR1xxxx").unwrap_err().to_string().contains("Parquet"));
-        assert!(decode("x", b"PK\x03\x04....").unwrap_err().to_string().contains("XLSX"));
+        let parquet = decode("p", b"PAR1xxxx").unwrap_err().to_string();
+        assert!(parquet
+            .contains("a Parquet file: convert it to CSV with the formats module first (rapport/formats `toCsv`"));
+        assert!(parquet.ends_with("with `format` set to \"parquet\""), "{parquet}");
+        assert!(decode("x", b"PK\x03\x04....")
+            .unwrap_err()
+            .to_string()
+            .ends_with("to \"xlsx\""));
+        let arrow = decode("a", &[0xFF, 0xFF, 0xFF, 0xFF, 8, 0, 0, 0])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            arrow.contains("Arrow IPC") && arrow.ends_with("to \"arrow\""),
+            "{arrow}"
+        );
         assert!(decode("b", b"a\x00b\x00\x00\x00\x01").is_err());
     }
 }

@@ -20,7 +20,10 @@ use crate::{Error, Result};
 pub struct LoadOptions {
     /// The file's name, used in reports and as the default `source` tag.
     pub file_name: String,
-    /// `"csv"` or `"tsv"`; sniffed when absent.
+    /// `"csv"` or `"tsv"`; sniffed when absent. `"parquet"`, `"arrow"` or
+    /// `"xlsx"` say that the bytes are the CSV `rapport-formats` made from such a
+    /// file: the report then names that format, and row numbers count records
+    /// (header = 1, first data row = 2) rather than text lines.
     pub format: Option<String>,
     /// Header → canonical field overrides; the value `"attribute"` keeps the
     /// column as an attribute and `"ignore"` drops it.
@@ -68,6 +71,8 @@ pub struct Progress {
 pub struct Reject {
     /// The line on which the row starts, as a text editor numbers lines (the
     /// header is line 1; equal to the spreadsheet row when no field spans lines).
+    /// For a file converted from Parquet, Arrow or XLSX, the record's number
+    /// (header = 1, first data row = 2).
     pub row: u64,
     /// The header of the offending column, if one column is to blame.
     pub column: Option<String>,
@@ -139,9 +144,20 @@ struct RowParser<'p> {
     cells: Vec<Cell>,
     nulled: Vec<Reject>,
     lines: LineCounter,
+    /// Number rows by record rather than by line (converted files).
+    by_record: bool,
 }
 
 impl RowParser<'_> {
+    /// The number of the record just read (the `rows_read`-th), starting at `start`.
+    fn row_number(&mut self, text: &[u8], start: usize, rows_read: u64) -> u64 {
+        if self.by_record {
+            rows_read + 1
+        } else {
+            self.lines.line_at(text, start)
+        }
+    }
+
     /// Parses records until about `budget` more bytes are consumed; answers
     /// whether records remain.
     #[inline(never)]
@@ -173,12 +189,12 @@ impl RowParser<'_> {
                     }
                     report.rows_loaded += 1;
                     if !self.nulled.is_empty() {
-                        let row = self.lines.line_at(text, rec.start);
+                        let row = self.row_number(text, rec.start, report.rows_read);
                         report.nulled.extend(self.nulled.drain(..).map(|n| Reject { row, ..n }));
                     }
                 }
                 Err(mut reject) => {
-                    reject.row = self.lines.line_at(text, rec.start);
+                    reject.row = self.row_number(text, rec.start, report.rows_read);
                     report.rows_rejected += 1;
                     report.rejected.push(reject);
                     self.nulled.clear();
@@ -274,7 +290,7 @@ pub fn parse_file(
         file: file.to_string(),
         entity,
         source: opts.source_tag(),
-        format: if dialect.delimiter == '\t' { "tsv" } else { "csv" },
+        format: format_name(opts, dialect),
         encoding,
         warnings: decoded.warning.iter().cloned().chain(style_warnings).collect(),
         dialect,
@@ -294,6 +310,7 @@ pub fn parse_file(
         cells: Vec::new(),
         nulled: Vec::new(),
         lines: LineCounter::default(),
+        by_record: converted_format(opts).is_some(),
     };
     loop {
         let more = rows.parse_chunk(&mut records, text, &mut builders, &mut report, CHUNK_BYTES);
@@ -344,16 +361,41 @@ fn estimate_rows(text: &[u8]) -> usize {
     (text.len() / per_line) + text.len() / per_line / 16 + 16
 }
 
+/// The format named in the options when the bytes are CSV converted by
+/// `rapport-formats` from a Parquet, Arrow IPC or XLSX file.
+fn converted_format(opts: &LoadOptions) -> Option<&'static str> {
+    match opts.format.as_deref() {
+        Some("parquet") => Some("parquet"),
+        Some("arrow") => Some("arrow"),
+        Some("xlsx") => Some("xlsx"),
+        _ => None,
+    }
+}
+
+/// What the report calls the file's format.
+pub(super) fn format_name(opts: &LoadOptions, dialect: Dialect) -> &'static str {
+    converted_format(opts).unwrap_or(if dialect.delimiter == '\t' { "tsv" } else { "csv" })
+}
+
 pub(super) fn dialect_for(opts: &LoadOptions, text: &[u8]) -> Result<Dialect> {
     let mut dialect = sniff(text);
     match opts.format.as_deref() {
         None | Some("csv") => {}
         Some("tsv") => dialect.delimiter = '\t',
+        // rapport-formats writes RFC 4180: commas and double quotes, a header.
+        Some("parquet" | "arrow" | "xlsx") => {
+            dialect = Dialect {
+                delimiter: ',',
+                quote: '"',
+                header: true,
+            }
+        }
         Some(other) => {
             return Err(Error::option(
                 "format",
                 other,
-                "expected \"csv\" or \"tsv\" (other formats are not read yet)",
+                "expected \"csv\", \"tsv\", or \"parquet\", \"arrow\" or \"xlsx\" for the CSV that the formats \
+                 module (rapport/formats toCsv) made from such a file",
             ))
         }
     }
@@ -453,4 +495,56 @@ fn parse_row(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(csv: &str, format: Option<&str>) -> Result<LoadReport> {
+        let opts = LoadOptions {
+            file_name: "orders".into(),
+            format: format.map(String::from),
+            ..Default::default()
+        };
+        parse_file(Some(Entity::Orders), csv.as_bytes(), &opts, &mut |_| true).map(|(_, r)| r)
+    }
+
+    /// A note spanning two lines, then a row without a customer.
+    const CSV: &str = "order_id,customer_id,order_date,amount,note\n\
+                       O1,C1,2024-01-05,10,\"two\nlines\"\n\
+                       O2,,2024-01-06,5,x\n\
+                       O3,C3,2024-01-07,oops,y\n";
+
+    #[test]
+    fn converted_files_name_their_format_and_number_rows_by_record() {
+        for format in ["parquet", "arrow", "xlsx"] {
+            let r = load(CSV, Some(format)).unwrap();
+            assert_eq!(r.format, format);
+            assert_eq!((r.rows_read, r.rows_loaded, r.rows_rejected), (3, 1, 2));
+            assert_eq!(r.rejected.iter().map(|j| j.row).collect::<Vec<_>>(), [3, 4], "{format}");
+            assert_eq!(r.dialect.delimiter, ',');
+        }
+        // As CSV, the same rows are numbered by the line they start on.
+        let r = load(CSV, None).unwrap();
+        assert_eq!(r.format, "csv");
+        assert_eq!(r.rejected.iter().map(|j| j.row).collect::<Vec<_>>(), [4, 5]);
+    }
+
+    #[test]
+    fn a_converted_file_is_read_as_commas_whatever_the_sniffer_says() {
+        let text = b"Kund;Belopp\nK1;10\n";
+        let opts = |format: Option<&str>| LoadOptions {
+            format: format.map(String::from),
+            ..Default::default()
+        };
+        assert_eq!(dialect_for(&opts(None), text).unwrap().delimiter, ';');
+        assert_eq!(dialect_for(&opts(Some("xlsx")), text).unwrap().delimiter, ',');
+    }
+
+    #[test]
+    fn an_unknown_format_names_the_ones_read() {
+        let err = load(CSV, Some("ods")).unwrap_err().to_string();
+        assert!(err.contains("\"parquet\", \"arrow\" or \"xlsx\""), "{err}");
+    }
 }

@@ -6,14 +6,14 @@ use serde::Serialize;
 use super::csv::Records;
 use super::dialect::Dialect;
 use super::encoding::decode;
-use super::load::{dialect_for, LoadOptions};
+use super::load::{dialect_for, format_name, LoadOptions};
 use crate::Result;
 
 /// The head of a file as read.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Preview {
-    /// `csv` or `tsv`.
+    /// `csv` or `tsv`; `parquet`, `arrow` or `xlsx` when the options said so.
     pub format: &'static str,
     pub dialect: Dialect,
     pub encoding: &'static str,
@@ -30,7 +30,8 @@ pub struct Preview {
 pub struct PreviewOptions {
     /// The file's name, for messages.
     pub file_name: String,
-    /// `"csv"` or `"tsv"`; sniffed when absent.
+    /// `"csv"` or `"tsv"`; sniffed when absent. `"parquet"`, `"arrow"`, `"xlsx"`:
+    /// the CSV made from such a file by `rapport-formats`.
     pub format: Option<String>,
     /// The delimiter, when sniffing should be skipped.
     pub delimiter: Option<char>,
@@ -67,7 +68,7 @@ pub fn preview(bytes: &[u8], opts: &PreviewOptions) -> Result<Preview> {
         out.push(as_strings(&rec));
     }
     Ok(Preview {
-        format: if dialect.delimiter == '\t' { "tsv" } else { "csv" },
+        format: format_name(&load, dialect),
         dialect,
         encoding: decoded.encoding,
         warnings: decoded.warning.into_iter().collect(),

@@ -13,8 +13,9 @@ export type EntityName = "customers" | "orders" | "campaign_events" | "campaigns
 export interface LoadOptions {
   /** The file's name, used in reports and as the default source tag. */
   fileName?: string;
-  /** "csv" or "tsv"; sniffed when absent. */
-  format?: "csv" | "tsv";
+  /** "csv" or "tsv"; sniffed when absent. "parquet", "arrow" or "xlsx": the bytes are the CSV
+   *  that `toCsv` of "rapport/formats" made from such a file (rows are then numbered by record). */
+  format?: FileFormat;
   /** Header → canonical field; "attribute" keeps a column as attribute, "ignore" drops it. */
   mapping?: Record<string, string>;
   /** Source-system tag of every row (default: the file name without extension). */
@@ -26,10 +27,14 @@ export interface LoadOptions {
   formats?: Record<string, string>;
 }
 
+/** What a file was read as (`LoadOptions.format`). */
+export type FileFormat = "csv" | "tsv" | "parquet" | "arrow" | "xlsx";
+
 /** Progress of a long operation (`crate::Progress`). */
 export interface Progress { stage: string; done: number; total: number; }
 
-/** A rejected row or nulled cell (`crate::ingest::Reject`). `row` is the line the record starts on (header = 1). */
+/** A rejected row or nulled cell (`crate::ingest::Reject`). `row` is the line the record starts on (header = 1);
+ *  for a file converted from Parquet, Arrow or XLSX, the record's number (header = 1). */
 export interface Reject { row: number; column: string | null; value: string; reason: string; }
 
 /** What one header became (`crate::ingest::MappingEntry`). */
@@ -45,7 +50,7 @@ export interface Dialect { delimiter: string; quote: string; header: boolean; }
 
 /** The result of a load (`crate::LoadReport`). rowsRead = rowsLoaded + rowsRejected, always. */
 export interface LoadReport {
-  file: string; entity: EntityName; source: string; format: "csv" | "tsv";
+  file: string; entity: EntityName; source: string; format: FileFormat;
   encoding: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
   dialect: Dialect; bytes: number; rowsRead: number; rowsLoaded: number; rowsRejected: number;
   mapping: MappingEntry[]; rejected: Reject[]; nulled: Reject[];
@@ -63,11 +68,11 @@ export interface MonthlyRevenue { period: "month"; rows: MonthRow[]; }
 export interface TableQuery { limit?: number; file?: string; }
 
 /** Options of `preview` (`crate::ingest::PreviewOptions`). */
-export interface PreviewOptions { fileName?: string; format?: "csv" | "tsv"; delimiter?: string; rows?: number; }
+export interface PreviewOptions { fileName?: string; format?: FileFormat; delimiter?: string; rows?: number; }
 
 /** A file's head as read (`crate::ingest::Preview`). */
 export interface Preview {
-  format: "csv" | "tsv"; dialect: Dialect; encoding: string; warnings: string[];
+  format: FileFormat; dialect: Dialect; encoding: string; warnings: string[];
   header: string[]; rows: string[][];
 }
 

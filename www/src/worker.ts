@@ -4,9 +4,10 @@ import * as Comlink from "comlink";
 import init, { Workspace, fields, memoryBytes, preview } from "../../pkg/web/rapport.js";
 import type {
   Audience, AudienceOptions, ClusterOptions, Clustering, Completion, CustomerColumn, KScan, PageOptions,
-  SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadReport, MonthlyRevenue,
-  MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport, TableSummary,
+  SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadOptions, LoadReport,
+  MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport, TableSummary,
 } from "../../pkg/web/rapport.js";
+import { readable } from "./formats.js";
 
 const ready = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url) });
 let workspace: Workspace | undefined;
@@ -30,7 +31,7 @@ function describe(e: unknown): ErrorInfo {
 }
 
 /** Each loaded file's bytes and mapping overrides, kept here so it can be loaded again with another mapping. */
-const files = new Map<string, { bytes: Uint8Array; mapping: Record<string, string> }>();
+const files = new Map<string, { bytes: Uint8Array; mapping: Record<string, string>; format?: LoadOptions["format"] }>();
 
 /** The key under which a mapping is remembered: the file's header row. */
 export function headerSignature(header: string[]): string {
@@ -46,13 +47,17 @@ const api = {
   async load(fileName: string, bytes: Uint8Array, saved: Record<string, Record<string, string>>,
     onProgress?: (p: Progress) => void): Promise<LoadReport> {
     const ws = await current();
-    const head = preview(bytes, { fileName, rows: 0 });
+    const input = await readable(bytes); // Parquet, Arrow IPC, XLSX → CSV (formats.ts); CSV/TSV as they are
+    const format = input.format;
+    bytes = input.bytes;
+    const head = preview(bytes, { fileName, rows: 0, format });
     const mapping = saved[headerSignature(head.header)] ?? {};
-    const report = ws.load("auto", bytes, { fileName, mapping }, (p: Progress) => {
+    const report = ws.load("auto", bytes, { fileName, mapping, format }, (p: Progress) => {
       onProgress?.(p);
       return true;
     });
-    files.set(fileName, { bytes, mapping });
+    report.warnings.unshift(...input.warnings);
+    files.set(fileName, { bytes, mapping, format });
     return report;
   },
   /** Loads a file again with another mapping; on failure the earlier load stays. */
@@ -62,11 +67,11 @@ const api = {
     if (!file) throw new Error(`${fileName} is not loaded`);
     ws.removeFile(fileName);
     try {
-      const report = ws.load(entity, file.bytes, { fileName, mapping });
-      files.set(fileName, { bytes: file.bytes, mapping });
+      const report = ws.load(entity, file.bytes, { fileName, mapping, format: file.format });
+      files.set(fileName, { ...file, mapping });
       return report;
     } catch (e) {
-      ws.load(entity, file.bytes, { fileName, mapping: file.mapping });
+      ws.load(entity, file.bytes, { fileName, mapping: file.mapping, format: file.format });
       throw e;
     }
   },
@@ -75,7 +80,7 @@ const api = {
     await ready;
     const file = files.get(fileName);
     if (!file) throw new Error(`${fileName} is not loaded`);
-    return preview(file.bytes, { fileName, rows });
+    return preview(file.bytes, { fileName, rows, format: file.format });
   },
   /** The canonical fields of an entity. */
   async fields(entity: EntityName): Promise<FieldInfo[]> {
