@@ -37,5 +37,5 @@ pub mod wasm_api {
 }
 
 pub use error::{Error, Result};
-pub use ingest::{Entity, LoadOptions, LoadReport, Progress};
+pub use ingest::{Entity, LoadOptions, LoadReport, LoadSession, Progress};
 pub use table::Workspace;
