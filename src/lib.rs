@@ -33,7 +33,7 @@ mod wasm;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod wasm_api {
-    pub use crate::wasm::{memory_bytes, version, JsWorkspace as Workspace};
+    pub use crate::wasm::{memory_bytes, version, JsLoader as Loader, JsWorkspace as Workspace};
 }
 
 pub use error::{Error, Result};

@@ -2,9 +2,11 @@
 //! Each export converts its arguments, calls the core, converts the result.
 
 mod convert;
+mod loader;
 mod types;
 mod workspace;
 
+pub use loader::JsLoader;
 pub use workspace::JsWorkspace;
 
 use wasm_bindgen::prelude::*;

@@ -3,6 +3,8 @@ import type { LoadReport, MonthlyRevenue, QualityReport } from "../../pkg/web/ra
 
 export interface State {
   reports: LoadReport[];
+  /** Files whose load was cancelled (by the name they would have been loaded under). */
+  cancelled: string[];
   monthly: MonthlyRevenue | null;
   quality: QualityReport | null;
   busy: boolean;
@@ -12,7 +14,7 @@ export interface State {
 
 type Listener = (s: State) => void;
 
-const state: State = { reports: [], monthly: null, quality: null, busy: false, error: null, selectedReport: null };
+const state: State = { reports: [], cancelled: [], monthly: null, quality: null, busy: false, error: null, selectedReport: null };
 const listeners: Listener[] = [];
 
 export function getState(): Readonly<State> {
