@@ -246,3 +246,18 @@ fn columns_end_no_bigger_than_their_data_needs() {
         );
     }
 }
+
+#[test]
+fn a_wrong_total_size_changes_nothing_but_how_columns_grow() {
+    let (text, _) = big_orders();
+    let mut ws = Workspace::new();
+    let whole = ws
+        .load(None, text.as_bytes(), &LoadOptions::named("orders.csv"))
+        .unwrap();
+    let whole_ipc = ws.entity_ipc(whole.entity, &Default::default()).unwrap();
+    for total in [0, 1, text.len() as u64 / 10, u64::MAX] {
+        let (report, ipc) = load_in(text.as_bytes(), 65_536, Some(total));
+        assert_eq!(format!("{report:?}"), format!("{whole:?}"), "total {total}");
+        assert!(ipc == whole_ipc, "total {total}: the tables differ");
+    }
+}

@@ -223,10 +223,12 @@ impl LoadSession {
         // Sizes: text bytes per record and per text field in the sample.
         let (sample_record, sample_field) = sample_sizes(sample, sample_last, dialect, &plan);
         let total_text = self.bytes_total.map(|b| b as f64 * self.decoder.expansion());
+        // A size said is trusted (a float-to-int cast saturates; builders only ask for room).
         let rows = match total_text {
-            Some(t) => ((t - header_end as f64).max(0.0) / sample_record * (1.0 + MARGIN)) as usize + 16,
-            None => (self.text.len() as f64 / sample_record * 2.0) as usize + 16,
-        };
+            Some(t) => ((t - header_end as f64).max(0.0) / sample_record * (1.0 + MARGIN)) as usize,
+            None => (self.text.len() as f64 / sample_record * 2.0) as usize,
+        }
+        .saturating_add(16);
         let builders = plan
             .iter()
             .zip(&sample_field)
@@ -280,7 +282,7 @@ impl Parser {
         };
         let per_record = per_record.max(1.0);
         let need = rows + (pending as f64 / per_record * 1.25) as usize + 16;
-        let projected = total_text.map(|t| (t / per_record * (1.0 + MARGIN)) as usize + 16);
+        let projected = total_text.map(|t| ((t / per_record * (1.0 + MARGIN)) as usize).saturating_add(16));
         let grown = |cap: usize, need: usize, projected: Option<usize>| match projected {
             Some(p) if p >= need => p,
             _ => need.max(cap + cap / 2),

@@ -129,12 +129,24 @@ pub enum ParsedColumn {
     },
 }
 
-/// Grows `v` to hold at least `rows` values, exactly (no doubling).
+/// Grows `v` to hold at least `rows` values, exactly (no doubling). Room is
+/// asked for, not demanded: when it cannot be had (a size estimate beyond the
+/// memory there is), `v` grows value by value as usual instead.
 fn grow<T>(v: &mut Vec<T>, rows: usize) {
     if rows > v.capacity() {
-        v.reserve_exact(rows - v.len());
+        let _ = v.try_reserve_exact(rows - v.len());
     }
 }
+
+/// An empty vector with room for `n` values, if it can be had.
+fn with_room<T>(n: usize) -> Vec<T> {
+    let mut v = Vec::new();
+    grow(&mut v, n);
+    v
+}
+
+/// Rows a bit buffer reserves up front (bits are cheap; more grows by doubling).
+const BIT_ROWS: usize = 1 << 20;
 
 impl ColumnBuilder {
     /// A builder for a field type with room for `rows` rows (and, for text,
@@ -142,27 +154,27 @@ impl ColumnBuilder {
     pub fn new(ty: FieldType, rows: usize, text_bytes: usize) -> Self {
         let data = match ty {
             FieldType::Text => {
-                let mut offsets = Vec::with_capacity(rows + 1);
+                let mut offsets = with_room(rows.saturating_add(1));
                 offsets.push(0);
                 Values::Text {
                     offsets,
-                    bytes: Vec::with_capacity(text_bytes),
+                    bytes: with_room(text_bytes),
                 }
             }
             FieldType::CustomerKey | FieldType::OrderKey => Values::Key {
-                keys: Vec::with_capacity(rows),
+                keys: with_room(rows),
                 local: KeyDict::default(),
                 order: ty == FieldType::OrderKey,
                 last: None,
             },
-            FieldType::Number => Values::Number(Vec::with_capacity(rows)),
-            FieldType::Date => Values::Date(Vec::with_capacity(rows)),
-            FieldType::Timestamp => Values::Timestamp(Vec::with_capacity(rows)),
-            FieldType::Bool => Values::Bool(BooleanBufferBuilder::new(rows)),
+            FieldType::Number => Values::Number(with_room(rows)),
+            FieldType::Date => Values::Date(with_room(rows)),
+            FieldType::Timestamp => Values::Timestamp(with_room(rows)),
+            FieldType::Bool => Values::Bool(BooleanBufferBuilder::new(rows.min(BIT_ROWS))),
         };
         ColumnBuilder {
             data,
-            nulls: NullBufferBuilder::new(rows),
+            nulls: NullBufferBuilder::new(rows.min(BIT_ROWS)),
         }
     }
 
@@ -214,18 +226,15 @@ impl ColumnBuilder {
     pub fn reserve(&mut self, rows: usize, text_bytes: usize) {
         match &mut self.data {
             Values::Text { offsets, bytes } => {
-                grow(offsets, rows + 1);
+                grow(offsets, rows.saturating_add(1));
                 grow(bytes, text_bytes);
             }
             Values::Key { keys, .. } => grow(keys, rows),
             Values::Number(v) => grow(v, rows),
             Values::Date(v) => grow(v, rows),
             Values::Timestamp(v) => grow(v, rows),
-            Values::Bool(b) => {
-                if rows > b.capacity() {
-                    b.reserve(rows - b.len());
-                }
-            }
+            // Bits grow by doubling: an eighth of a byte per row is not worth exactness.
+            Values::Bool(_) => {}
         }
     }
 
