@@ -151,7 +151,9 @@ async function runSteadyTasks(ctx, engine, tasks) {
   const results = [];
   for (const task of tasks) {
     try {
-      results.push(await measure(task));
+      const result = await measure(task);
+      if (task === 'load_orders') await probeMemory(call, engine, result.entry);
+      results.push(result);
     } catch (error) {
       if (error instanceof TimeoutError || /crash/i.test(error.message)) throw error;
       ctx.fail(`${engine} ${task}`, error);
@@ -160,6 +162,26 @@ async function runSteadyTasks(ctx, engine, tasks) {
   await call('close');
   await cdp.detach().catch(() => {});
   return results;
+}
+
+/**
+ * Where the engine can (rapport): the peak wasm memory of one more load, into a fresh
+ * module instance so nothing earlier counts, beside the columnar size it ends with.
+ * Adds `wasm_peak_bytes` (growth of linear memory during the load), `columnar_bytes`,
+ * `chunk_bytes` and `peak_ratio` = peak / (columnar + chunk) to the entry.
+ */
+async function probeMemory(call, engine, entry) {
+  const probe = await call('memoryProbe');
+  if (!probe) return;
+  entry.wasm_peak_bytes = probe.peakBytes;
+  entry.chunk_bytes = probe.chunkBytes;
+  entry.columnar_bytes = probe.columnarBytes;
+  entry.peak_ratio = probe.columnarBytes == null ? null
+    : Number((probe.peakBytes / (probe.columnarBytes + probe.chunkBytes)).toFixed(3));
+  const mb = (x) => (x == null ? '—' : `${(x / 2 ** 20).toFixed(1)} MiB`);
+  console.log(`  ${engine} load_orders memory (fresh instance): peak wasm growth ${mb(probe.peakBytes)}, ` +
+    `columnar ${mb(probe.columnarBytes)}, chunk ${mb(probe.chunkBytes)}, ` +
+    `ratio peak/(columnar+chunk) ${entry.peak_ratio ?? '—'}`);
 }
 
 /** cold_start for one engine: every iteration on a new page of the same browser. */

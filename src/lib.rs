@@ -35,9 +35,9 @@ mod wasm;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod wasm_api {
-    pub use crate::wasm::{memory_bytes, version, JsWorkspace as Workspace};
+    pub use crate::wasm::{memory_bytes, version, JsLoader as Loader, JsWorkspace as Workspace};
 }
 
 pub use error::{Error, Result};
-pub use ingest::{Entity, LoadOptions, LoadReport, Progress};
+pub use ingest::{Entity, LoadOptions, LoadReport, LoadSession, Progress};
 pub use table::Workspace;

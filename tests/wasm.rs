@@ -233,3 +233,41 @@ fn segment_options_are_checked_with_the_field_named() {
         .unwrap_err();
     assert_eq!(get(&err, "field").as_string().as_deref(), Some("by"));
 }
+
+#[wasm_bindgen_test]
+fn a_loader_fed_in_pieces_adds_the_file_only_when_finished() {
+    let ws = Workspace::new();
+    let mut loader = ws
+        .begin_load(Some("auto".into()), None, Some(ORDERS.len() as f64))
+        .unwrap();
+    for piece in ORDERS.chunks(5) {
+        let p = loader.push(piece).unwrap();
+        assert_eq!(get(&p, "bytesTotal").as_f64(), Some(ORDERS.len() as f64));
+        assert!(get(&p, "bytesDone").as_f64().unwrap() <= ORDERS.len() as f64);
+    }
+    assert!(ws.monthly_revenue().is_err(), "nothing is added before finish");
+    let report = loader.finish().unwrap();
+    assert_eq!(get(&report, "rowsLoaded").as_f64(), Some(2.0));
+    assert_eq!(get(&get(&report, "rejected"), "length").as_f64(), Some(1.0));
+    assert!(ws.monthly_revenue().is_ok());
+    assert!(ws.columnar_bytes() > 0.0);
+    let again = loader.push(b"x").unwrap_err();
+    assert_eq!(get(&again, "code").as_string().as_deref(), Some("OPTIONS"));
+}
+
+#[wasm_bindgen_test]
+fn a_cancelled_loader_leaves_the_workspace_as_it_was() {
+    let ws = Workspace::new();
+    let before = ws.columnar_bytes();
+    let mut loader = ws.begin_load(None, None, None).unwrap();
+    loader.push(&ORDERS[..30]).unwrap();
+    loader.cancel();
+    let err = loader.finish().unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("CANCELLED"));
+    assert_eq!(ws.columnar_bytes(), before);
+    assert!(ws.monthly_revenue().is_err());
+    let Err(bad) = ws.begin_load(None, None, Some(-1.0)) else {
+        panic!("a negative size must be refused")
+    };
+    assert_eq!(get(&bad, "field").as_string().as_deref(), Some("totalBytes"));
+}

@@ -85,6 +85,15 @@ window.bench = {
     throw new Error(`unknown task ${task}`);
   },
 
+  /**
+   * Untimed, where the engine has it (rapport): peak wasm memory of one load into a fresh
+   * module instance, and the columnar size it ends with.
+   */
+  async memoryProbe() {
+    if (typeof engine.memoryProbe !== 'function') return null;
+    return engine.memoryProbe(bytes);
+  },
+
   async close() {
     await engine?.close();
     engine = null;

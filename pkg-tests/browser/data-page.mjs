@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { join } from "node:path";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Workspace } from "rapport";
 import { foreignRequests, openApp, outDir, root } from "./harness.mjs";
 import { sample } from "../node/helpers.mjs";
@@ -199,4 +199,51 @@ test("the mapping editor changes what a column holds, and the choice is remember
   assert.deepEqual(foreignRequests(app.requests, app.origin), []);
   assert.deepEqual(app.errors, []);
   await app.close();
+});
+
+test("Cancel stops a large file mid-load: the file is listed as cancelled and nothing of it is loaded", async () => {
+  const app = await openApp();
+  const { page } = app;
+  await page.setInputFiles("#file-input", [
+    { name: "customers.csv", mimeType: "text/csv", buffer: Buffer.from("customer_id,email\nC1,a@x.se\n") },
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length === 1);
+  const filesBefore = await fileRows(page);
+  // About 30 MB of orders, written here and chosen by path.
+  const lines = ["order_id,customer_id,order_date,amount"];
+  for (let i = 0; lines.length < 1_400_000; i++) {
+    lines.push(`O${i},C${i % 5000},2024-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")},${i % 997}.${i % 100}`);
+  }
+  const big = join(outDir, "orders-big.csv");
+  writeFileSync(big, lines.join("\n") + "\n");
+  try {
+    await page.setInputFiles("#file-input", big);
+    // Mid-load: the bar shows part of the file read, and Cancel is there to click.
+    const label = await page.waitForFunction(() => {
+      const text = document.getElementById("progress-label")?.textContent ?? "";
+      const m = /— ([\d.]+) of ([\d.]+) MB/.exec(text);
+      return m && Number(m[1]) > 0 && Number(m[1]) < Number(m[2]) * 0.8 ? text : null;
+    }, null, { timeout: 60_000, polling: 5 });
+    const shown = await label.jsonValue();
+    await page.click("#cancel-button");
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("#files tbody tr")).some((tr) => tr.textContent?.includes("cancelled")));
+    await page.waitForSelector("#progress", { state: "hidden" });
+    const rows = await fileRows(page);
+    assert.deepEqual(rows[0], filesBefore[0], "the earlier file is as it was");
+    assert.deepEqual(rows.slice(1).map((r) => [r[0], r[1]]), [["orders-big.csv", "cancelled"]], `cancelled mid-load at "${shown}"`);
+    assert.equal(await page.isHidden("#error"), true);
+    // The workspace holds no order of the cancelled file: a small orders file is all the monthly view counts.
+    await page.setInputFiles("#file-input", [{ name: "orders-small.csv", mimeType: "text/csv",
+      buffer: Buffer.from("order_id,customer_id,order_date,amount\nS1,C1,2024-01-05,10\nS2,C1,2024-02-05,5\n") }]);
+    await page.waitForSelector("#overview:not([hidden])");
+    const summary = await page.textContent("#overview-summary");
+    assert.match(summary, /^2 orders,/, "only the 2 small orders are loaded");
+    assert.equal((await fileRows(page)).filter((r) => r[1] === "orders").length, 1);
+    await page.screenshot({ path: join(outDir, "data-page-cancelled.png"), fullPage: true });
+    assert.deepEqual(foreignRequests(app.requests, app.origin), []);
+    assert.deepEqual(app.errors, []);
+  } finally {
+    rmSync(big, { force: true });
+    await app.close();
+  }
 });

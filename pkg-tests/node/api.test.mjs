@@ -167,3 +167,41 @@ test("segments: live count, ids as Arrow, saved segments and EXPR errors with at
   assert.equal(c[0].from, 20);
   ws.free();
 });
+
+test("a file streamed to a Loader in pieces loads exactly as load() reads it whole", () => {
+  const bytes = sample("orders.csv");
+  const whole = new Workspace();
+  const expected = whole.load("auto", bytes, { fileName: "orders.csv" });
+  const ws = new Workspace();
+  const loader = ws.beginLoad("auto", { fileName: "orders.csv" }, bytes.byteLength);
+  const seen = [];
+  for (let at = 0; at < bytes.byteLength; at += 65_536) seen.push(loader.push(bytes.subarray(at, at + 65_536)));
+  assert.deepEqual(ws.tables(), [], "nothing is added before finish");
+  const report = loader.finish();
+  loader.free();
+  assert.deepEqual(report, expected);
+  assert.deepEqual(Buffer.from(ws.table("orders")), Buffer.from(whole.table("orders")));
+  const last = seen.at(-1);
+  assert.deepEqual([last.bytesDone, last.bytesTotal, last.done, last.total], Array(4).fill(bytes.byteLength));
+  assert.ok(seen.every((p, i) => i === 0 || p.bytesDone > seen[i - 1].bytesDone));
+  assert.ok(ws.columnarBytes() > 0 && ws.columnarBytes() < bytes.byteLength * 2);
+  ws.free();
+  whole.free();
+});
+
+test("a cancelled Loader leaves the workspace as it was and says CANCELLED afterwards", () => {
+  const ws = new Workspace();
+  ws.load("auto", sample("customers_shop.csv"), { fileName: "customers_shop.csv" });
+  const before = [JSON.stringify(ws.tables()), ws.columnarBytes()];
+  const bytes = sample("orders.csv");
+  const loader = ws.beginLoad("orders", { fileName: "orders.csv" });
+  loader.push(bytes.subarray(0, bytes.byteLength >> 1));
+  loader.cancel();
+  assert.throws(() => loader.push(bytes.subarray(0, 10)), (e) => e.name === "RapportError" && e.code === "CANCELLED");
+  assert.throws(() => loader.finish(), (e) => e.code === "CANCELLED");
+  loader.free();
+  assert.deepEqual([JSON.stringify(ws.tables()), ws.columnarBytes()], before);
+  assert.throws(() => ws.beginLoad("orders", { fileName: "x.csv" }, 1.5), (e) => e.code === "OPTIONS" && e.field === "totalBytes");
+  assert.throws(() => ws.beginLoad("invoices"), (e) => e.code === "OPTIONS");
+  ws.free();
+});

@@ -6,6 +6,10 @@
 //! a record; empty lines are skipped (they are not records); a quote inside an
 //! unquoted field is a literal; text after a closing quote (`"a"b`) is kept as
 //! part of the field; an unterminated quote runs to the end of the input.
+//!
+//! Input may come in pieces: a reader made with [`Records::streaming`] over a
+//! piece that is not the last one hands out only records it has seen end, and
+//! stops before the first one that might go on in the next piece.
 
 use super::dialect::Dialect;
 
@@ -26,11 +30,22 @@ pub struct Records<'a> {
     stops: [bool; 256],
     spans: Vec<Span>,
     scratch: Vec<u8>,
+    /// Whether `text` runs to the end of the input (else more may follow it).
+    last: bool,
 }
 
 impl<'a> Records<'a> {
-    /// Records of `text` in `dialect`.
+    /// Records of `text`, the whole input, in `dialect`.
+    #[cfg(test)]
     pub fn new(text: &'a [u8], dialect: Dialect) -> Self {
+        Self::streaming(text, dialect, true)
+    }
+
+    /// Records of `text`, a piece of the input that is the last one when
+    /// `last`: otherwise a record running to the end of `text` (or ending in a
+    /// `\r` that may be half of a `\r\n`) is not handed out, and reading stops
+    /// before it, at [`Records::consumed`].
+    pub fn streaming(text: &'a [u8], dialect: Dialect, last: bool) -> Self {
         let delimiter = dialect.delimiter as u8;
         let mut stops = [false; 256];
         for b in [delimiter, b'\n', b'\r'] {
@@ -44,6 +59,7 @@ impl<'a> Records<'a> {
             stops,
             spans: Vec::new(),
             scratch: Vec::new(),
+            last,
         }
     }
 
@@ -52,13 +68,19 @@ impl<'a> Records<'a> {
         self.pos
     }
 
-    /// The next record, or `None` at the end of the input.
+    /// The next record, or `None` at the end of the input (or of the piece,
+    /// when the record there may not be complete yet).
     pub fn next_record(&mut self) -> Option<Record<'_>> {
         let text = self.text;
+        let blank_from = self.pos;
         while self.pos < text.len() && matches!(text[self.pos], b'\n' | b'\r') {
             self.pos += 1;
         }
         if self.pos >= text.len() {
+            if !self.last {
+                // A trailing `\r` may be half of a `\r\n`: read the blank lines again with what follows.
+                self.pos = blank_from;
+            }
             return None;
         }
         let start = self.pos;
@@ -72,7 +94,7 @@ impl<'a> Records<'a> {
                 start,
             });
         }
-        loop {
+        let ended = loop {
             if self.pos < text.len() && text[self.pos] == self.quote {
                 self.quoted_field();
             } else {
@@ -94,15 +116,20 @@ impl<'a> Records<'a> {
                     self.pos += 1;
                     if text.get(self.pos) == Some(&b'\n') {
                         self.pos += 1;
+                        break true;
                     }
-                    break;
+                    break self.pos < text.len();
                 }
                 Some(b'\n') => {
                     self.pos += 1;
-                    break;
+                    break true;
                 }
-                _ => break,
+                _ => break false,
             }
+        };
+        if !ended && !self.last {
+            self.pos = blank_from;
+            return None;
         }
         Some(Record {
             text,
@@ -114,14 +141,16 @@ impl<'a> Records<'a> {
 
     /// The fast path: when the line holds no quote and no carriage return but
     /// its `\r\n` ending, split it on the delimiter with vectorised searches.
-    /// Answers `false` (having consumed nothing) when the line needs the full reader.
+    /// Answers `false` (having consumed nothing) when the line needs the full
+    /// reader, which is also the one to tell where a piece ends mid-line.
     #[inline]
     fn plain_line(&mut self) -> bool {
         let text = self.text;
         let rest = &text[self.pos..];
         let (line, next) = match memchr::memchr(b'\n', rest) {
             Some(i) => (&rest[..i], self.pos + i + 1),
-            None => (rest, text.len()),
+            None if self.last => (rest, text.len()),
+            None => return false,
         };
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if memchr::memchr2(self.quote, b'\r', line).is_some() {
@@ -227,16 +256,24 @@ impl LineCounter {
     /// Lines end with `\n`, `\r\n` or a lone `\r`, as the reader takes them.
     pub fn line_at(&mut self, text: &[u8], offset: usize) -> u64 {
         let end = offset.min(text.len());
-        for i in self.pos..end {
-            let ends_line = match text[i] {
-                b'\n' => true,
-                b'\r' => text.get(i + 1) != Some(&b'\n'),
-                _ => false,
-            };
-            self.line += u64::from(ends_line);
+        if self.pos < end {
+            for i in memchr::memchr2_iter(b'\n', b'\r', &text[self.pos..end]) {
+                let i = self.pos + i;
+                let ends_line = text[i] == b'\n' || text.get(i + 1) != Some(&b'\n');
+                self.line += u64::from(ends_line);
+            }
         }
         self.pos = self.pos.max(end);
         self.line + 1
+    }
+
+    /// Counts the lines of `text` up to `consumed`, then forgets those bytes:
+    /// offsets are from now on counted from `consumed` (the caller drops the
+    /// bytes before it). `text[consumed]` must be there when `text[consumed - 1]`
+    /// is a `\r`, so a `\r\n` is never taken for two line ends.
+    pub fn rebase(&mut self, text: &[u8], consumed: usize) {
+        self.line_at(text, consumed);
+        self.pos = self.pos.saturating_sub(consumed);
     }
 }
 

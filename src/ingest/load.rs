@@ -4,14 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::csv::{LineCounter, Record, Records};
+use super::csv::Record;
 use super::dialect::{sniff, Dialect};
-use super::encoding::decode;
-use super::entity::{recognise, Entity, FieldType};
-use super::plan::{column_styles, plan_columns, type_word, CellStyle, Target};
+use super::entity::{Entity, FieldType};
+use super::plan::{type_word, CellStyle, Target};
 use super::styles::{parse_date_as, parse_number_as, parse_timestamp_as};
 use super::values::{is_blank, parse_bool};
-use crate::table::{Cell, ColumnBuilder, ParsedColumn};
+use crate::table::{Cell, ParsedColumn};
 use crate::{Error, Result};
 
 /// How to load a file. Every field is optional.
@@ -47,7 +46,7 @@ impl LoadOptions {
         }
     }
 
-    fn source_tag(&self) -> String {
+    pub(super) fn source_tag(&self) -> String {
         if let Some(s) = &self.source {
             return s.clone();
         }
@@ -56,13 +55,19 @@ impl LoadOptions {
     }
 }
 
-/// Progress of a long operation, reported every megabyte or so.
-#[derive(Debug, Clone, Copy, Serialize)]
+/// Progress of a long operation, reported every megabyte or so. For a load,
+/// `done`/`total` are bytes of the file, as `bytes_done`/`bytes_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     pub stage: &'static str,
     pub done: u64,
+    /// 0 when not known.
     pub total: u64,
+    /// Bytes of the file read so far.
+    pub bytes_done: u64,
+    /// The file's size, when known.
+    pub bytes_total: Option<u64>,
 }
 
 /// A rejected row, or a cell that was nulled, with where and why.
@@ -130,240 +135,9 @@ pub struct ParsedTable {
     pub columns: Vec<(String, bool, ParsedColumn)>,
 }
 
-/// Rows are parsed in chunks of about this many bytes: progress is reported
-/// (and cancellation checked) between chunks, and the chunk function, called
-/// again and again, is what a wasm engine optimises (V8 tiers up a function
-/// between calls, never inside a long-running one).
-const CHUNK_BYTES: usize = 1 << 20;
-
-/// Parses rows into the builders, keeping per-row scratch between chunks.
-struct RowParser<'p> {
-    plan: &'p [Target],
-    styles: &'p [CellStyle],
-    headers: &'p [String],
-    cells: Vec<Cell>,
-    nulled: Vec<Reject>,
-    lines: LineCounter,
-    /// Number rows by record rather than by line (converted files).
-    by_record: bool,
-}
-
-impl RowParser<'_> {
-    /// The number of the record just read (the `rows_read`-th), starting at `start`.
-    fn row_number(&mut self, text: &[u8], start: usize, rows_read: u64) -> u64 {
-        if self.by_record {
-            rows_read + 1
-        } else {
-            self.lines.line_at(text, start)
-        }
-    }
-
-    /// Parses records until about `budget` more bytes are consumed; answers
-    /// whether records remain.
-    #[inline(never)]
-    fn parse_chunk(
-        &mut self,
-        records: &mut Records<'_>,
-        text: &[u8],
-        builders: &mut [Option<ColumnBuilder>],
-        report: &mut LoadReport,
-        budget: usize,
-    ) -> bool {
-        let stop = records.consumed().saturating_add(budget);
-        while records.consumed() < stop {
-            let Some(rec) = records.next_record() else { return false };
-            report.rows_read += 1;
-            match parse_row(
-                &rec,
-                self.plan,
-                self.styles,
-                self.headers,
-                &mut self.cells,
-                &mut self.nulled,
-            ) {
-                Ok(()) => {
-                    for (i, (b, cell)) in builders.iter_mut().zip(self.cells.iter()).enumerate() {
-                        if let Some(b) = b {
-                            b.append(*cell, rec.field(i));
-                        }
-                    }
-                    report.rows_loaded += 1;
-                    if !self.nulled.is_empty() {
-                        let row = self.row_number(text, rec.start, report.rows_read);
-                        report.nulled.extend(self.nulled.drain(..).map(|n| Reject { row, ..n }));
-                    }
-                }
-                Err(mut reject) => {
-                    reject.row = self.row_number(text, rec.start, report.rows_read);
-                    report.rows_rejected += 1;
-                    report.rejected.push(reject);
-                    self.nulled.clear();
-                }
-            }
-        }
-        true
-    }
-}
-
-/// Parses `bytes` as one file of `entity` (recognised from the headers when `None`).
-pub fn parse_file(
-    entity: Option<Entity>,
-    bytes: &[u8],
-    opts: &LoadOptions,
-    progress: &mut dyn FnMut(Progress) -> bool,
-) -> Result<(ParsedTable, LoadReport)> {
-    let file = if opts.file_name.is_empty() {
-        "(unnamed)"
-    } else {
-        opts.file_name.as_str()
-    };
-    let decoded = decode(file, bytes)?;
-    let (text, encoding): (&[u8], _) = (&decoded.text, decoded.encoding);
-    let dialect = dialect_for(opts, text)?;
-    let mut records = Records::new(text, dialect);
-    let headers: Vec<String> = match records.next_record() {
-        Some(rec) if !rec.is_blank() => (0..rec.len())
-            .map(|i| String::from_utf8_lossy(rec.field(i)).trim().to_string())
-            .collect(),
-        _ => {
-            return Err(Error::Format {
-                file: file.to_string(),
-                reason: "the file is empty: no header row".into(),
-            })
-        }
-    };
-    let entity = match entity {
-        Some(e) => e,
-        None => recognise(&headers, file).ok_or_else(|| Error::Ingest {
-            at: crate::error::Location {
-                file: file.to_string(),
-                row: Some(1),
-                column: None,
-            },
-            reason: format!(
-                "cannot tell which entity this is from its headers ({}); name it, e.g. load(\"orders\", …)",
-                headers.join(", ")
-            ),
-        })?,
-    };
-    let plan = plan_columns(entity, &headers, opts, file)?;
-    let (styles, style_warnings) = column_styles(text, dialect, &plan, &headers, opts)?;
-    let mapping = plan
-        .iter()
-        .zip(&headers)
-        .zip(&styles)
-        .map(|((t, h), style)| match t {
-            Target::Field(s) => MappingEntry {
-                header: h.clone(),
-                field: Some(s.name.to_string()),
-                kind: "field",
-                ty: Some(s.ty),
-                format: style.label(s.ty),
-            },
-            Target::Attribute => MappingEntry {
-                header: h.clone(),
-                field: None,
-                kind: "attribute",
-                ty: Some(FieldType::Text),
-                format: None,
-            },
-            Target::Ignored => MappingEntry {
-                header: h.clone(),
-                field: None,
-                kind: "ignored",
-                ty: None,
-                format: None,
-            },
-        })
-        .collect();
-
-    let estimate = estimate_rows(text);
-    let mut builders: Vec<Option<ColumnBuilder>> = plan
-        .iter()
-        .map(|t| match t {
-            Target::Field(s) => Some(ColumnBuilder::new(s.ty, estimate)),
-            Target::Attribute => Some(ColumnBuilder::new(FieldType::Text, estimate)),
-            Target::Ignored => None,
-        })
-        .collect();
-    let mut report = LoadReport {
-        file: file.to_string(),
-        entity,
-        source: opts.source_tag(),
-        format: format_name(opts, dialect),
-        encoding,
-        warnings: decoded.warning.iter().cloned().chain(style_warnings).collect(),
-        dialect,
-        bytes: bytes.len() as u64,
-        rows_read: 0,
-        rows_loaded: 0,
-        rows_rejected: 0,
-        mapping,
-        rejected: Vec::new(),
-        nulled: Vec::new(),
-    };
-    let total = text.len() as u64;
-    let mut rows = RowParser {
-        plan: &plan,
-        styles: &styles,
-        headers: &headers,
-        cells: Vec::new(),
-        nulled: Vec::new(),
-        lines: LineCounter::default(),
-        by_record: converted_format(opts).is_some(),
-    };
-    loop {
-        let more = rows.parse_chunk(&mut records, text, &mut builders, &mut report, CHUNK_BYTES);
-        let done = records.consumed() as u64;
-        if !more {
-            break;
-        }
-        if !progress(Progress {
-            stage: "parse",
-            done,
-            total,
-        }) {
-            return Err(Error::Cancelled);
-        }
-    }
-    progress(Progress {
-        stage: "parse",
-        done: total,
-        total,
-    });
-    let columns = headers
-        .iter()
-        .zip(plan.iter())
-        .zip(builders)
-        .filter_map(|((h, t), b)| {
-            let b = b?;
-            Some(match t {
-                Target::Field(s) => (s.name.to_string(), true, b.finish()),
-                _ => (h.clone(), false, b.finish()),
-            })
-        })
-        .collect();
-    let table = ParsedTable {
-        entity,
-        source: report.source.clone(),
-        rows: report.rows_loaded as usize,
-        columns,
-    };
-    Ok((table, report))
-}
-
-/// Rows to reserve room for: the file's length over the mean line length of
-/// its first 64 KiB, plus a margin, so builders rarely grow (and copy) while parsing.
-fn estimate_rows(text: &[u8]) -> usize {
-    let sample = &text[..text.len().min(64 * 1024)];
-    let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
-    let per_line = (sample.len() / lines).max(1);
-    (text.len() / per_line) + text.len() / per_line / 16 + 16
-}
-
 /// The format named in the options when the bytes are CSV converted by
 /// `rapport-formats` from a Parquet, Arrow IPC or XLSX file.
-fn converted_format(opts: &LoadOptions) -> Option<&'static str> {
+pub(super) fn converted_format(opts: &LoadOptions) -> Option<&'static str> {
     match opts.format.as_deref() {
         Some("parquet") => Some("parquet"),
         Some("arrow") => Some("arrow"),
@@ -412,7 +186,7 @@ pub(super) fn dialect_for(opts: &LoadOptions, text: &[u8]) -> Result<Dialect> {
     Ok(dialect)
 }
 
-fn clip(raw: &[u8]) -> String {
+pub(super) fn clip(raw: &[u8]) -> String {
     let s = String::from_utf8_lossy(raw);
     if s.chars().count() > 200 {
         s.chars().take(200).collect::<String>() + "…"
@@ -424,7 +198,8 @@ fn clip(raw: &[u8]) -> String {
 /// Parses one record into `cells`; a failing required cell rejects the row,
 /// a failing optional cell is nulled and noted in `nulled` (the caller fills
 /// in the row number, computed only when needed).
-fn parse_row(
+#[inline]
+pub(super) fn parse_row(
     rec: &Record<'_>,
     plan: &[Target],
     styles: &[CellStyle],
@@ -469,7 +244,7 @@ fn parse_row(
             continue;
         }
         let parsed = match spec_ty {
-            // The whole file was checked to be UTF-8 before parsing began.
+            // The decoder hands out valid UTF-8 text only.
             FieldType::Text | FieldType::CustomerKey | FieldType::OrderKey => Some(Cell::Text),
             FieldType::Number => parse_number_as(raw, styles[i].number).map(Cell::Number),
             FieldType::Date => parse_date_as(raw, styles[i].date).map(Cell::Date),
@@ -507,7 +282,9 @@ mod tests {
             format: format.map(String::from),
             ..Default::default()
         };
-        parse_file(Some(Entity::Orders), csv.as_bytes(), &opts, &mut |_| true).map(|(_, r)| r)
+        let mut session = super::super::session::LoadSession::new(Some(Entity::Orders), &opts, None);
+        session.push(csv.as_bytes())?;
+        session.finish_parse().map(|(_, r)| r)
     }
 
     /// A note spanning two lines, then a row without a customer.

@@ -152,10 +152,12 @@ impl CellStyle {
 /// Rows sampled to infer how a column writes dates and numbers.
 const STYLE_SAMPLE_ROWS: usize = 2000;
 
-/// Each column's style: from `opts.formats`, else inferred from the first rows;
-/// with a warning for every column whose reading was a guess.
+/// Each column's style: from `opts.formats`, else inferred from the first rows
+/// of `sample` (the file's first text, which runs to the end of the file when
+/// `last`); with a warning for every column whose reading was a guess.
 pub(super) fn column_styles(
-    text: &[u8],
+    sample: &[u8],
+    last: bool,
     dialect: Dialect,
     plan: &[Target],
     headers: &[String],
@@ -182,7 +184,7 @@ pub(super) fn column_styles(
     }
     let mut samples: Vec<Vec<Vec<u8>>> = vec![Vec::new(); headers.len()];
     if plan.iter().zip(&given).any(|(t, g)| typed(t).is_some() && g.is_none()) {
-        let mut records = Records::new(text, dialect);
+        let mut records = Records::streaming(sample, dialect, last);
         records.next_record();
         for _ in 0..STYLE_SAMPLE_ROWS {
             let Some(rec) = records.next_record() else { break };

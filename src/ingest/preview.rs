@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use super::csv::Records;
 use super::dialect::Dialect;
-use super::encoding::decode;
+use super::encoding::{TextDecoder, PRELUDE_BYTES};
 use super::load::{dialect_for, format_name, LoadOptions};
+use super::session::SAMPLE_TEXT;
 use crate::Result;
 
 /// The head of a file as read.
@@ -53,16 +54,32 @@ pub fn preview(bytes: &[u8], opts: &PreviewOptions) -> Result<Preview> {
     } else {
         load.file_name.as_str()
     };
-    let decoded = decode(file, bytes)?;
-    let dialect = dialect_for(&load, &decoded.text)?;
-    let mut records = Records::new(&decoded.text, dialect);
+    // Only the head is decoded: the first piece, and more only while the rows
+    // asked for have not all ended in what was read.
+    let mut decoder = TextDecoder::new(file);
+    let mut text = Vec::new();
+    let mut read = 0;
+    let mut piece = PRELUDE_BYTES;
+    loop {
+        let end = bytes.len().min(read + piece);
+        let last = end == bytes.len();
+        decoder.feed(&bytes[read..end], last, &mut text)?;
+        read = end;
+        piece *= 2;
+        if last || complete_rows(&text, &load, rows + 1)? {
+            break;
+        }
+    }
+    let last = read == bytes.len();
+    let dialect = dialect_for(&load, &text[..text.len().min(SAMPLE_TEXT)])?;
+    let mut records = Records::streaming(&text, dialect, last);
     let as_strings = |rec: &super::csv::Record<'_>| -> Vec<String> {
         (0..rec.len())
             .map(|i| String::from_utf8_lossy(rec.field(i)).into_owned())
             .collect()
     };
     let header = records.next_record().map(|r| as_strings(&r)).unwrap_or_default();
-    let mut out = Vec::with_capacity(rows);
+    let mut out = Vec::with_capacity(rows.min(1000));
     while out.len() < rows {
         let Some(rec) = records.next_record() else { break };
         out.push(as_strings(&rec));
@@ -70,11 +87,18 @@ pub fn preview(bytes: &[u8], opts: &PreviewOptions) -> Result<Preview> {
     Ok(Preview {
         format: format_name(&load, dialect),
         dialect,
-        encoding: decoded.encoding,
-        warnings: decoded.warning.into_iter().collect(),
+        encoding: decoder.encoding(),
+        warnings: decoder.warnings().to_vec(),
         header,
         rows: out,
     })
+}
+
+/// Whether `text` (not the end of the file) holds `n` complete records.
+fn complete_rows(text: &[u8], load: &LoadOptions, n: usize) -> Result<bool> {
+    let dialect = dialect_for(load, &text[..text.len().min(SAMPLE_TEXT)])?;
+    let mut records = Records::streaming(text, dialect, false);
+    Ok((0..n).all(|_| records.next_record().is_some()))
 }
 
 #[cfg(test)]
@@ -93,5 +117,22 @@ mod tests {
         assert_eq!(p.header, vec!["a", "b"]);
         assert_eq!(p.rows, vec![vec!["x;1", "2"], vec!["3", "4"]]);
         assert!(preview(b"", &PreviewOptions::default()).unwrap().header.is_empty());
+    }
+
+    #[test]
+    fn preview_reads_only_the_head_of_a_big_file() {
+        // Past the first megabyte the file is not even text: never decoded, never noticed.
+        let mut bytes = "a,b\n".repeat(300_000).into_bytes();
+        bytes.extend_from_slice(b"\xFF\x00\x00 not text");
+        let p = preview(
+            &bytes,
+            &PreviewOptions {
+                rows: Some(3),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!((p.encoding, p.rows.len()), ("utf-8", 3));
+        assert!(p.warnings.is_empty());
     }
 }

@@ -2,12 +2,11 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Float64Builder, StringBuilder, TimestampMillisecondBuilder, UInt32Builder,
-};
+use arrow_array::builder::StringBuilder;
 use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, StringArray, TimestampMillisecondArray, UInt32Array,
+    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, StringArray, TimestampMillisecondArray, UInt32Array,
 };
+use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, NullBufferBuilder, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, TimeUnit};
 
 use super::keys::KeyDict;
@@ -37,6 +36,18 @@ impl Column {
             Column::Date(_) => FieldType::Date,
             Column::Timestamp(_) => FieldType::Timestamp,
             Column::Bool(_) => FieldType::Bool,
+        }
+    }
+
+    /// Bytes of memory the column's buffers hold.
+    pub fn memory_bytes(&self) -> usize {
+        match self {
+            Column::Text(a) => array_bytes(a),
+            Column::CustomerKey(a) | Column::OrderKey(a) => array_bytes(a),
+            Column::Number(a) => array_bytes(a),
+            Column::Date(a) => array_bytes(a),
+            Column::Timestamp(a) => array_bytes(a),
+            Column::Bool(a) => array_bytes(a),
         }
     }
 
@@ -79,20 +90,32 @@ pub enum Cell {
     Bool(bool),
 }
 
-/// Builds one column of a file being parsed.
+/// Builds one column of a file being parsed. Values go into plain vectors that
+/// grow only when told how much (see [`ColumnBuilder::reserve`]) and become
+/// Arrow buffers without a copy: Arrow's own builders double their buffers on
+/// growth, which would leave a loaded column up to twice its size.
 #[derive(Debug)]
-pub enum ColumnBuilder {
-    Text(StringBuilder),
+pub struct ColumnBuilder {
+    data: Values,
+    nulls: NullBufferBuilder,
+}
+
+#[derive(Debug)]
+enum Values {
+    Text {
+        offsets: Vec<i32>,
+        bytes: Vec<u8>,
+    },
     Key {
-        keys: UInt32Builder,
+        keys: Vec<u32>,
         local: KeyDict,
         order: bool,
         last: Option<u32>,
     },
-    Number(Float64Builder),
-    Date(Date32Builder),
-    Timestamp(TimestampMillisecondBuilder),
-    Bool(BooleanBuilder),
+    Number(Vec<f64>),
+    Date(Vec<i32>),
+    Timestamp(Vec<i64>),
+    Bool(BooleanBufferBuilder),
 }
 
 /// A parsed column whose keys are still local to its file.
@@ -106,33 +129,125 @@ pub enum ParsedColumn {
     },
 }
 
+/// Grows `v` to hold at least `rows` values, exactly (no doubling). Room is
+/// asked for, not demanded: when it cannot be had (a size estimate beyond the
+/// memory there is), `v` grows value by value as usual instead.
+fn grow<T>(v: &mut Vec<T>, rows: usize) {
+    if rows > v.capacity() {
+        let _ = v.try_reserve_exact(rows - v.len());
+    }
+}
+
+/// An empty vector with room for `n` values, if it can be had.
+fn with_room<T>(n: usize) -> Vec<T> {
+    let mut v = Vec::new();
+    grow(&mut v, n);
+    v
+}
+
+/// Rows a bit buffer reserves up front (bits are cheap; more grows by doubling).
+const BIT_ROWS: usize = 1 << 20;
+
 impl ColumnBuilder {
-    /// A builder for a field type with room for `capacity` rows.
-    pub fn new(ty: FieldType, capacity: usize) -> Self {
-        match ty {
-            FieldType::Text => ColumnBuilder::Text(StringBuilder::with_capacity(capacity, capacity * 8)),
-            FieldType::CustomerKey | FieldType::OrderKey => ColumnBuilder::Key {
-                keys: UInt32Builder::with_capacity(capacity),
+    /// A builder for a field type with room for `rows` rows (and, for text,
+    /// `text_bytes` bytes of values).
+    pub fn new(ty: FieldType, rows: usize, text_bytes: usize) -> Self {
+        let data = match ty {
+            FieldType::Text => {
+                let mut offsets = with_room(rows.saturating_add(1));
+                offsets.push(0);
+                Values::Text {
+                    offsets,
+                    bytes: with_room(text_bytes),
+                }
+            }
+            FieldType::CustomerKey | FieldType::OrderKey => Values::Key {
+                keys: with_room(rows),
                 local: KeyDict::default(),
                 order: ty == FieldType::OrderKey,
                 last: None,
             },
-            FieldType::Number => ColumnBuilder::Number(Float64Builder::with_capacity(capacity)),
-            FieldType::Date => ColumnBuilder::Date(Date32Builder::with_capacity(capacity)),
-            FieldType::Timestamp => ColumnBuilder::Timestamp(TimestampMillisecondBuilder::with_capacity(capacity)),
-            FieldType::Bool => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
+            FieldType::Number => Values::Number(with_room(rows)),
+            FieldType::Date => Values::Date(with_room(rows)),
+            FieldType::Timestamp => Values::Timestamp(with_room(rows)),
+            FieldType::Bool => Values::Bool(BooleanBufferBuilder::new(rows.min(BIT_ROWS))),
+        };
+        ColumnBuilder {
+            data,
+            nulls: NullBufferBuilder::new(rows.min(BIT_ROWS)),
+        }
+    }
+
+    /// Rows appended so far.
+    pub fn len(&self) -> usize {
+        self.nulls.len()
+    }
+
+    /// True when no row was appended.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Rows there is room for without growing.
+    pub fn row_capacity(&self) -> usize {
+        match &self.data {
+            Values::Text { offsets, .. } => offsets.capacity().saturating_sub(1),
+            Values::Key { keys, .. } => keys.capacity(),
+            Values::Number(v) => v.capacity(),
+            Values::Date(v) => v.capacity(),
+            Values::Timestamp(v) => v.capacity(),
+            Values::Bool(b) => b.capacity(),
+        }
+    }
+
+    /// Whether this builds a text column.
+    pub fn is_text(&self) -> bool {
+        matches!(self.data, Values::Text { .. })
+    }
+
+    /// Bytes of text values there is room for without growing.
+    pub fn text_capacity(&self) -> usize {
+        match &self.data {
+            Values::Text { bytes, .. } => bytes.capacity(),
+            _ => 0,
+        }
+    }
+
+    /// Bytes of text values appended so far (0 for other types).
+    pub fn text_len(&self) -> usize {
+        match &self.data {
+            Values::Text { bytes, .. } => bytes.len(),
+            _ => 0,
+        }
+    }
+
+    /// Makes room for `rows` rows in all and, for text, `text_bytes` bytes of
+    /// values in all, growing to exactly that (never less than what is there).
+    pub fn reserve(&mut self, rows: usize, text_bytes: usize) {
+        match &mut self.data {
+            Values::Text { offsets, bytes } => {
+                grow(offsets, rows.saturating_add(1));
+                grow(bytes, text_bytes);
+            }
+            Values::Key { keys, .. } => grow(keys, rows),
+            Values::Number(v) => grow(v, rows),
+            Values::Date(v) => grow(v, rows),
+            Values::Timestamp(v) => grow(v, rows),
+            // Bits grow by doubling: an eighth of a byte per row is not worth exactness.
+            Values::Bool(_) => {}
         }
     }
 
     /// Appends a cell already parsed for this builder's type (`Null` otherwise);
-    /// `raw` is the field's text, used by text and key cells.
+    /// `raw` is the field's text (valid UTF-8), used by text and key cells.
+    #[inline]
     pub fn append(&mut self, cell: Cell, raw: &[u8]) {
-        match (self, cell) {
-            (ColumnBuilder::Text(b), Cell::Text) => match std::str::from_utf8(raw) {
-                Ok(s) => b.append_value(s),
-                Err(_) => b.append_null(),
-            },
-            (ColumnBuilder::Key { keys, local, last, .. }, Cell::Text) => {
+        match (&mut self.data, cell) {
+            (Values::Text { offsets, bytes }, Cell::Text) => {
+                bytes.extend_from_slice(raw);
+                offsets.push(i32::try_from(bytes.len()).unwrap_or(i32::MAX));
+            }
+            (Values::Key { keys, local, last, .. }, Cell::Text) => {
                 let raw = raw.trim_ascii();
                 // Order lines come grouped: the same id as the row before skips the hash.
                 let k = match *last {
@@ -140,42 +255,91 @@ impl ColumnBuilder {
                     _ => local.intern(raw),
                 };
                 *last = Some(k);
-                keys.append_value(k);
+                keys.push(k);
             }
-            (ColumnBuilder::Number(b), Cell::Number(v)) => b.append_value(v),
-            (ColumnBuilder::Date(b), Cell::Date(v)) => b.append_value(v),
-            (ColumnBuilder::Timestamp(b), Cell::Timestamp(v)) => b.append_value(v),
-            (ColumnBuilder::Bool(b), Cell::Bool(v)) => b.append_value(v),
-            (b, _) => b.append_null(),
+            (Values::Number(v), Cell::Number(x)) => v.push(x),
+            (Values::Date(v), Cell::Date(x)) => v.push(x),
+            (Values::Timestamp(v), Cell::Timestamp(x)) => v.push(x),
+            (Values::Bool(b), Cell::Bool(x)) => b.append(x),
+            (data, _) => {
+                match data {
+                    Values::Text { offsets, bytes } => offsets.push(i32::try_from(bytes.len()).unwrap_or(i32::MAX)),
+                    Values::Key { keys, .. } => keys.push(0),
+                    Values::Number(v) => v.push(0.0),
+                    Values::Date(v) => v.push(0),
+                    Values::Timestamp(v) => v.push(0),
+                    Values::Bool(b) => b.append(false),
+                }
+                self.nulls.append_null();
+                return;
+            }
         }
+        self.nulls.append_non_null();
     }
 
-    fn append_null(&mut self) {
-        match self {
-            ColumnBuilder::Text(b) => b.append_null(),
-            ColumnBuilder::Key { keys, .. } => keys.append_null(),
-            ColumnBuilder::Number(b) => b.append_null(),
-            ColumnBuilder::Date(b) => b.append_null(),
-            ColumnBuilder::Timestamp(b) => b.append_null(),
-            ColumnBuilder::Bool(b) => b.append_null(),
-        }
-    }
-
-    /// The finished column.
-    pub fn finish(self) -> ParsedColumn {
-        match self {
-            ColumnBuilder::Text(mut b) => ParsedColumn::Ready(Column::Text(b.finish())),
-            ColumnBuilder::Key {
+    /// The finished column; spare capacity is given back first.
+    pub fn finish(mut self) -> ParsedColumn {
+        let nulls = self.nulls.finish();
+        match self.data {
+            Values::Text { mut offsets, mut bytes } => {
+                offsets.shrink_to_fit();
+                bytes.shrink_to_fit();
+                ParsedColumn::Ready(Column::Text(text_array(offsets, bytes, nulls)))
+            }
+            Values::Key {
                 mut keys, local, order, ..
-            } => ParsedColumn::Keys {
-                keys: keys.finish(),
-                local,
-                order,
-            },
-            ColumnBuilder::Number(mut b) => ParsedColumn::Ready(Column::Number(b.finish())),
-            ColumnBuilder::Date(mut b) => ParsedColumn::Ready(Column::Date(b.finish())),
-            ColumnBuilder::Timestamp(mut b) => ParsedColumn::Ready(Column::Timestamp(b.finish())),
-            ColumnBuilder::Bool(mut b) => ParsedColumn::Ready(Column::Bool(b.finish())),
+            } => {
+                keys.shrink_to_fit();
+                ParsedColumn::Keys {
+                    keys: UInt32Array::new(ScalarBuffer::from(keys), nulls),
+                    local,
+                    order,
+                }
+            }
+            Values::Number(mut v) => {
+                v.shrink_to_fit();
+                ParsedColumn::Ready(Column::Number(Float64Array::new(ScalarBuffer::from(v), nulls)))
+            }
+            Values::Date(mut v) => {
+                v.shrink_to_fit();
+                ParsedColumn::Ready(Column::Date(Date32Array::new(ScalarBuffer::from(v), nulls)))
+            }
+            Values::Timestamp(mut v) => {
+                v.shrink_to_fit();
+                ParsedColumn::Ready(Column::Timestamp(TimestampMillisecondArray::new(
+                    ScalarBuffer::from(v),
+                    nulls,
+                )))
+            }
+            Values::Bool(mut b) => ParsedColumn::Ready(Column::Bool(BooleanArray::new(b.finish(), nulls))),
         }
     }
+}
+
+/// A string array over `offsets` and `bytes`, without copying them. The
+/// ingest text is valid UTF-8 and split only at ASCII bytes, so the check
+/// passes; were it ever to fail, the values are converted lossily instead.
+fn text_array(offsets: Vec<i32>, bytes: Vec<u8>, nulls: Option<NullBuffer>) -> StringArray {
+    let (offsets_buf, values) = (ScalarBuffer::from(offsets), Buffer::from_vec(bytes));
+    match StringArray::try_new(OffsetBuffer::new(offsets_buf.clone()), values.clone(), nulls.clone()) {
+        Ok(a) => a,
+        Err(_) => {
+            let o = offsets_buf.as_ref();
+            let mut b = StringBuilder::new();
+            for i in 0..o.len().saturating_sub(1) {
+                let (s, e) = (o[i] as usize, o[i + 1] as usize);
+                match (&nulls, values.as_slice().get(s..e)) {
+                    (Some(n), _) if n.is_null(i) => b.append_null(),
+                    (_, Some(v)) => b.append_value(String::from_utf8_lossy(v)),
+                    (_, None) => b.append_null(),
+                }
+            }
+            b.finish()
+        }
+    }
+}
+
+/// Bytes of memory an Arrow array's buffers hold (their capacity, not their length).
+pub fn array_bytes(array: &dyn Array) -> usize {
+    array.get_buffer_memory_size()
 }

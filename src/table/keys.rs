@@ -92,6 +92,11 @@ impl KeyDict {
         self.offsets.len() - 1
     }
 
+    /// Bytes of memory the dictionary holds: its text, offsets and hash table.
+    pub fn memory_bytes(&self) -> usize {
+        self.bytes.capacity() + self.offsets.capacity() * 4 + self.table.allocation_size()
+    }
+
     /// True when no identifier was interned.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

@@ -5,8 +5,14 @@ use serde::Serialize;
 use super::column::{Column, ParsedColumn};
 use super::customers::{self, CustomerParams, CustomerTable};
 use super::keys::KeyDict;
-use crate::ingest::{parse_file, Entity, LoadOptions, LoadReport, Progress};
-use crate::Result;
+use crate::ingest::{Entity, LoadOptions, LoadReport, LoadSession, ParsedTable, Progress};
+use crate::{Error, Result};
+
+/// Pieces [`Workspace::load`] feeds a load session: progress is reported (and
+/// cancellation checked) between them, and the parse function, called again
+/// and again, is what a wasm engine optimises (V8 tiers up a function between
+/// calls, never inside a long-running one).
+const LOAD_CHUNK: usize = 1 << 20;
 
 /// One loaded file of one entity.
 #[derive(Debug, Clone)]
@@ -65,7 +71,8 @@ impl Workspace {
     /// Parses a file of `entity` (recognised from its headers when `None`) and
     /// appends it to that entity's tables. `progress` is called about every
     /// megabyte; returning `false` cancels. A failed or cancelled load leaves the
-    /// workspace exactly as it was.
+    /// workspace exactly as it was. The bytes go through the same
+    /// [`LoadSession`] as a file read piece by piece, in pieces of 1 MiB.
     pub fn load_with_progress(
         &mut self,
         entity: Option<Entity>,
@@ -73,7 +80,39 @@ impl Workspace {
         opts: &LoadOptions,
         progress: &mut dyn FnMut(Progress) -> bool,
     ) -> Result<LoadReport> {
-        let (parsed, report) = parse_file(entity, bytes, opts, progress)?;
+        let mut session = self.begin_load(entity, opts, Some(bytes.len() as u64));
+        for chunk in bytes.chunks(LOAD_CHUNK) {
+            if !progress(session.push(chunk)?) {
+                return Err(Error::Cancelled);
+            }
+        }
+        session.finish(self)
+    }
+
+    /// Starts loading a file that comes in pieces (e.g. read from a stream):
+    /// push them in order, then [`LoadSession::finish`] into this workspace;
+    /// dropping the session cancels. `total_bytes`, when known, sizes the
+    /// columns so they end no bigger than needed. The workspace is not touched
+    /// until `finish` succeeds.
+    ///
+    /// ```
+    /// # use rapport::{LoadOptions, Workspace};
+    /// let mut ws = Workspace::new();
+    /// let file = b"order_id,customer_id,order_date,amount\nO1,C1,2024-01-05,10\n";
+    /// let mut session = ws.begin_load(None, &LoadOptions::named("orders.csv"), Some(file.len() as u64));
+    /// for piece in file.chunks(7) {
+    ///     session.push(piece)?;
+    /// }
+    /// let report = session.finish(&mut ws)?;
+    /// assert_eq!(report.rows_loaded, 1);
+    /// # Ok::<(), rapport::Error>(())
+    /// ```
+    pub fn begin_load(&self, entity: Option<Entity>, opts: &LoadOptions, total_bytes: Option<u64>) -> LoadSession {
+        LoadSession::new(entity, opts, total_bytes)
+    }
+
+    /// Appends a parsed file, merging its keys into the workspace's dictionaries.
+    pub(crate) fn add_parsed(&mut self, parsed: ParsedTable, report: &LoadReport) {
         let columns = parsed
             .columns
             .into_iter()
@@ -115,7 +154,18 @@ impl Workspace {
             rows: parsed.rows,
             columns,
         });
-        Ok(report)
+    }
+
+    /// Bytes of memory the loaded data holds: the Arrow buffers of every
+    /// column of every table, and the key dictionaries.
+    pub fn columnar_bytes(&self) -> usize {
+        let columns: usize = self
+            .tables
+            .iter()
+            .flat_map(|t| t.columns.iter())
+            .map(|(_, _, c)| c.memory_bytes())
+            .sum();
+        columns + self.customer_keys.memory_bytes() + self.order_keys.memory_bytes()
     }
 
     /// Removes every table loaded from a file named `file` (to load it again,
@@ -198,7 +248,6 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Error;
 
     const ORDERS: &str = "order_id,customer_id,order_date,amount,note\nO1,C1,2024-01-05,10.50,a\nO1,C1,2024-01-05,2,\nO2,C2,2024-02-01,oops,b\nO3,,2024-02-02,1,c\nO4,C2,2024-02-30,5,d\n";
 

@@ -111,12 +111,10 @@ const CLUSTER_KEYS: [&str; 9] = [
     "scanRows",
 ];
 
-impl JsWorkspace {
-    /// The customer table, built with the default reference date.
-    fn customer_table(&mut self) -> Result<&mut CustomerTable, JsValue> {
-        let today = (js_sys::Date::now() / 86_400_000.0).floor() as i32;
-        self.0.customers(&CustomerParams::default(), today).map_err(js_error)
-    }
+/// The customer table, built with the default reference date.
+fn customer_table(ws: &mut crate::Workspace) -> Result<&mut CustomerTable, JsValue> {
+    let today = (js_sys::Date::now() / 86_400_000.0).floor() as i32;
+    ws.customers(&CustomerParams::default(), today).map_err(js_error)
 }
 
 #[wasm_bindgen(js_class = Workspace)]
@@ -135,7 +133,8 @@ impl JsWorkspace {
     #[wasm_bindgen(js_name = chooseK, unchecked_return_type = "KScan")]
     pub fn choose_k(&mut self, options: JsClusterOptions) -> Result<JsValue, JsValue> {
         let params: ClusterParams = from_js("options", Some(options.into()), &CLUSTER_KEYS)?;
-        let table = self.customer_table()?;
+        let mut guard = self.ws()?;
+        let table = customer_table(&mut guard)?;
         to_js(&segment::choose_k(table, &params).map_err(js_error)?)
     }
 
@@ -152,7 +151,8 @@ impl JsWorkspace {
     #[wasm_bindgen(unchecked_return_type = "Clustering")]
     pub fn clusters(&mut self, options: JsClusterOptions) -> Result<JsValue, JsValue> {
         let params: ClusterParams = from_js("options", Some(options.into()), &CLUSTER_KEYS)?;
-        let table = self.customer_table()?;
+        let mut guard = self.ws()?;
+        let table = customer_table(&mut guard)?;
         to_js(&segment::clusters(table, &params).map_err(js_error)?)
     }
 
@@ -170,7 +170,8 @@ impl JsWorkspace {
     #[wasm_bindgen(js_name = valueTiers, unchecked_return_type = "ValueTiers")]
     pub fn value_tiers(&mut self, options: Option<JsValueTierOptions>) -> Result<JsValue, JsValue> {
         let params: ValueTierParams = from_js("options", options.map(JsValue::from), &["by", "high", "mid"])?;
-        let table = self.customer_table()?;
+        let mut guard = self.ws()?;
+        let table = customer_table(&mut guard)?;
         to_js(&segment::value_tiers(table, &params).map_err(js_error)?)
     }
 }

@@ -41,6 +41,8 @@ impl JsWorkspace {
     /// @param options - `{ columns?: string[], asOf?: "YYYY-MM-DD" }`; `asOf`
     ///   (default: the last order date) rebuilds the table when it changes.
     pub fn customers(&mut self, options: Option<JsCustomerOptions>) -> Result<Vec<u8>, JsValue> {
+        let mut guard = self.ws()?;
+        let ws = &mut *guard;
         #[derive(serde::Deserialize, Default)]
         #[serde(rename_all = "camelCase", default)]
         struct Opts {
@@ -48,8 +50,7 @@ impl JsWorkspace {
             as_of: Option<String>,
         }
         let o: Opts = from_js("options", options.map(JsValue::from), &["columns", "asOf"])?;
-        let t = self
-            .0
+        let t = ws
             .customers(&CustomerParams { as_of: o.as_of }, today())
             .map_err(js_error)?;
         t.to_ipc(o.columns.as_deref(), None).map_err(js_error)
@@ -60,13 +61,15 @@ impl JsWorkspace {
     /// (default 100) rows, `customer_id` and `columns` (default: all).
     #[wasm_bindgen(js_name = customerPage)]
     pub fn customer_page(&mut self, options: Option<JsPageOptions>) -> Result<Vec<u8>, JsValue> {
+        let mut guard = self.ws()?;
+        let ws = &mut *guard;
         let p: PageParams = from_js(
             "options",
             options.map(JsValue::from),
             &["segment", "columns", "sortBy", "descending", "offset", "limit"],
         )?;
-        let rows = crate::segment::rows_of(&mut self.0, p.segment.as_deref(), today()).map_err(js_error)?;
-        let table = self.0.customers(&self_params(), today()).map_err(js_error)?;
+        let rows = crate::segment::rows_of(ws, p.segment.as_deref(), today()).map_err(js_error)?;
+        let table = ws.customers(&self_params(), today()).map_err(js_error)?;
         let rows = page(
             table,
             rows,
@@ -83,7 +86,9 @@ impl JsWorkspace {
     /// `text`, `category`), meaning and null count.
     #[wasm_bindgen(js_name = customerColumns, unchecked_return_type = "CustomerColumn[]")]
     pub fn customer_columns(&mut self) -> Result<JsValue, JsValue> {
-        let t = self.0.customers(&self_params(), today()).map_err(js_error)?;
+        let mut guard = self.ws()?;
+        let ws = &mut *guard;
+        let t = ws.customers(&self_params(), today()).map_err(js_error)?;
         to_js(&t.describe())
     }
 
@@ -94,15 +99,17 @@ impl JsWorkspace {
     /// @returns segment sizes, revenue shares and averages, and the R × F grid.
     #[wasm_bindgen(unchecked_return_type = "RfmReport")]
     pub fn rfm(&mut self, options: Option<JsRfmOptions>) -> Result<JsValue, JsValue> {
+        let mut guard = self.ws()?;
+        let ws = &mut *guard;
         let params: RfmParams = from_js(
             "options",
             options.map(JsValue::from),
             &["asOf", "windowDays", "scheme", "lostAfterDays"],
         )?;
-        let opts = params.check(&self.0).map_err(js_error)?;
-        let scores = rfm::score(&self.0, &opts);
+        let opts = params.check(ws).map_err(js_error)?;
+        let scores = rfm::score(ws, &opts);
         let report = rfm::report(&scores);
-        let table = self.0.customers(&self_params(), today()).map_err(js_error)?;
+        let table = ws.customers(&self_params(), today()).map_err(js_error)?;
         for f in rfm::columns(&scores) {
             table.add(f).map_err(js_error)?;
         }
@@ -116,6 +123,8 @@ impl JsWorkspace {
     ///   customers were in `segments[i]` then and in `segments[j]` later.
     #[wasm_bindgen(js_name = rfmMovement, unchecked_return_type = "RfmMovement")]
     pub fn rfm_movement(&self, options: JsMovementOptions) -> Result<JsValue, JsValue> {
+        let mut guard = self.ws()?;
+        let ws = &mut *guard;
         #[derive(serde::Deserialize, Default)]
         #[serde(rename_all = "camelCase", default)]
         struct Opts {
@@ -138,11 +147,11 @@ impl JsWorkspace {
                 scheme: o.scheme.clone(),
                 lost_after_days: o.lost_after_days,
             }
-            .check(&self.0)
+            .check(ws)
             .map_err(js_error)
         };
         let (a, b) = (at(o.from.clone(), "from")?, at(o.to.clone(), "to")?);
-        to_js(&rfm::movement(&rfm::score(&self.0, &a), &rfm::score(&self.0, &b)))
+        to_js(&rfm::movement(&rfm::score(ws, &a), &rfm::score(ws, &b)))
     }
 
     /// Builds a campaign audience: the segment's customers with consent for
@@ -175,15 +184,18 @@ impl JsWorkspace {
             &["columns", "hashEmails", "groups"],
         )?;
         let audience = self.build_audience(&params)?;
-        let table = self.0.customers(&self_params(), today()).map_err(js_error)?;
+        let mut guard = self.ws()?;
+        let table = guard.customers(&self_params(), today()).map_err(js_error)?;
         campaign::export_csv(table, &audience, &export).map_err(js_error)
     }
 }
 
 impl JsWorkspace {
     fn build_audience(&mut self, params: &AudienceParams) -> Result<campaign::Audience, JsValue> {
-        let candidates = crate::segment::rows_of(&mut self.0, params.segment.as_deref(), today()).map_err(js_error)?;
-        let table = self.0.customers(&self_params(), today()).map_err(js_error)?;
+        let mut guard = self.ws()?;
+        let ws = &mut *guard;
+        let candidates = crate::segment::rows_of(ws, params.segment.as_deref(), today()).map_err(js_error)?;
+        let table = ws.customers(&self_params(), today()).map_err(js_error)?;
         let opts = params.check(table).map_err(js_error)?;
         Ok(campaign::build(table, &candidates, &opts))
     }

@@ -4,10 +4,12 @@
 mod cluster;
 mod convert;
 mod customers;
+mod loader;
 mod segment;
 mod types;
 mod workspace;
 
+pub use loader::JsLoader;
 pub use workspace::JsWorkspace;
 
 use wasm_bindgen::prelude::*;

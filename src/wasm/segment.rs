@@ -10,6 +10,7 @@ use super::workspace::JsWorkspace;
 use crate::segment::{complete, count, select, Context};
 use crate::table::customers::CustomerParams;
 use crate::Error;
+use crate::Workspace;
 
 /// The JS string index of byte `at` of `text`.
 fn utf16_at(text: &str, at: usize) -> usize {
@@ -62,12 +63,12 @@ impl JsWorkspace {
     /// last order, else today) and answers the evaluation context. A built
     /// table is current: every load drops it. Not re-deriving the reference
     /// date (a scan of every order date) keeps the live count cheap.
-    fn context(&mut self) -> Result<Context<'_>, JsValue> {
-        if self.0.customer_table().is_none() {
+    fn context(ws: &mut Workspace) -> Result<Context<'_>, JsValue> {
+        if ws.customer_table().is_none() {
             let today = (js_sys::Date::now() / 86_400_000.0).floor() as i32;
-            self.0.customers(&CustomerParams::default(), today).map_err(js_error)?;
+            ws.customers(&CustomerParams::default(), today).map_err(js_error)?;
         }
-        self.0.segment_context().map_err(js_error)
+        ws.segment_context().map_err(js_error)
     }
 }
 
@@ -85,7 +86,8 @@ impl JsWorkspace {
     ///   name, `suggestion`; `MISSING_DATA` when nothing with customer ids is loaded.
     #[wasm_bindgen(js_name = segmentCount)]
     pub fn segment_count(&mut self, expr: &str) -> Result<f64, JsValue> {
-        let ctx = self.context()?;
+        let mut guard = self.ws()?;
+        let ctx = Self::context(&mut guard)?;
         count(&ctx, expr).map(|n| n as f64).map_err(|e| expr_error(expr, e))
     }
 
@@ -95,7 +97,8 @@ impl JsWorkspace {
     /// @throws RapportError `EXPR` with `at`, as `segmentCount`.
     #[wasm_bindgen(unchecked_return_type = "SegmentSummary")]
     pub fn segment(&mut self, expr: &str) -> Result<JsValue, JsValue> {
-        let ctx = self.context()?;
+        let mut guard = self.ws()?;
+        let ctx = Self::context(&mut guard)?;
         let seg = select(&ctx, expr).map_err(|e| expr_error(expr, e))?;
         to_js(&seg.summary(&ctx, expr))
     }
@@ -107,7 +110,8 @@ impl JsWorkspace {
     /// @param columns - customer-table columns to add (none by default).
     #[wasm_bindgen(js_name = segmentIds)]
     pub fn segment_ids(&mut self, expr: &str, columns: Option<Vec<String>>) -> Result<Vec<u8>, JsValue> {
-        let ctx = self.context()?;
+        let mut guard = self.ws()?;
+        let ctx = Self::context(&mut guard)?;
         let seg = select(&ctx, expr).map_err(|e| expr_error(expr, e))?;
         let columns = columns.unwrap_or_default();
         ctx.table.to_ipc(Some(&columns), Some(&seg.rows)).map_err(js_error)
@@ -120,9 +124,10 @@ impl JsWorkspace {
     /// @returns `{ name, expr, count, error: null }`.
     #[wasm_bindgen(js_name = saveSegment, unchecked_return_type = "SavedSegmentInfo")]
     pub fn save_segment(&mut self, name: &str, expr: &str) -> Result<JsValue, JsValue> {
-        self.context()?;
-        self.0.save_segment(name, expr).map_err(|e| expr_error(expr, e))?;
-        let ctx = self.0.segment_context().map_err(js_error)?;
+        let mut guard = self.ws()?;
+        Self::context(&mut guard)?;
+        guard.save_segment(name, expr).map_err(|e| expr_error(expr, e))?;
+        let ctx = guard.segment_context().map_err(js_error)?;
         let n = count(&ctx, expr).map_err(|e| expr_error(expr, e))?;
         to_js(&SavedSegmentInfo {
             name: name.trim().to_string(),
@@ -136,7 +141,8 @@ impl JsWorkspace {
     /// (a column it uses is gone) has `count: null` and the reason in `error`.
     #[wasm_bindgen(unchecked_return_type = "SavedSegmentInfo[]")]
     pub fn segments(&mut self) -> Result<JsValue, JsValue> {
-        let ctx = self.context()?;
+        let mut guard = self.ws()?;
+        let ctx = Self::context(&mut guard)?;
         let list: Vec<SavedSegmentInfo> = ctx
             .segments
             .iter()
@@ -162,7 +168,8 @@ impl JsWorkspace {
     /// @returns `[{ label, kind, detail, from }]`; `label` replaces `text.slice(from, cursor)`.
     #[wasm_bindgen(js_name = completeSegment, unchecked_return_type = "Completion[]")]
     pub fn complete_segment(&mut self, text: &str, cursor: u32) -> Result<JsValue, JsValue> {
-        let ctx = self.context()?;
+        let mut guard = self.ws()?;
+        let ctx = Self::context(&mut guard)?;
         let mut list = complete(ctx.table, text, byte_at(text, cursor as usize));
         for c in &mut list {
             c.from = utf16_at(text, c.from);

@@ -30,8 +30,13 @@ export interface LoadOptions {
 /** What a file was read as (`LoadOptions.format`). */
 export type FileFormat = "csv" | "tsv" | "parquet" | "arrow" | "xlsx";
 
-/** Progress of a long operation (`crate::Progress`). */
-export interface Progress { stage: string; done: number; total: number; }
+/** Progress of a long operation (`crate::Progress`). For a load, `done`/`total` are
+ *  bytes of the file, as `bytesDone`/`bytesTotal` (`total` is 0 and `bytesTotal` null
+ *  when the size is not known). */
+export interface Progress {
+  stage: string; done: number; total: number;
+  bytesDone: number; bytesTotal: number | null;
+}
 
 /** A rejected row or nulled cell (`crate::ingest::Reject`). `row` is the line the record starts on (header = 1);
  *  for a file converted from Parquet, Arrow or XLSX, the record's number (header = 1). */

@@ -1,26 +1,23 @@
-// Reading files on this machine: dropped or picked Files, and the bundled
-// sample (fetched from the page's own origin). `.gz` files are decompressed here.
+// The files to load: dropped or picked Files, and the bundled sample (fetched
+// from the page's own origin). Only handles cross to the worker, which reads
+// each file as a stream (and decompresses `.gz` files as it reads them); the
+// page never holds a file's bytes.
 
 export interface InputFile {
+  /** The name as given, `.gz` included. */
   name: string;
-  bytes: Uint8Array;
+  /** The file itself (a `File`, or a `Blob` for the sample). */
+  blob: Blob;
 }
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/** The name a file is loaded under (without `.gz`). */
+export function loadName(name: string): string {
+  return name.endsWith(".gz") ? name.slice(0, -3) : name;
 }
 
-async function decoded(name: string, bytes: Uint8Array): Promise<InputFile> {
-  if (name.endsWith(".gz")) return { name: name.slice(0, -3), bytes: await gunzip(bytes) };
-  return { name, bytes };
-}
-
-/** The bytes of files the user dropped or chose. */
-export async function readLocalFiles(files: Iterable<File>): Promise<InputFile[]> {
-  const out: InputFile[] = [];
-  for (const f of files) out.push(await decoded(f.name, new Uint8Array(await f.arrayBuffer())));
-  return out;
+/** The files the user dropped or chose. */
+export function localFiles(files: Iterable<File>): InputFile[] {
+  return Array.from(files, (f) => ({ name: f.name, blob: f }));
 }
 
 /** The bundled sample data (listed in sample/index.json). */
@@ -30,7 +27,7 @@ export async function fetchSample(): Promise<InputFile[]> {
   for (const name of manifest.files) {
     const res = await fetch(`sample/${encodeURIComponent(name)}`);
     if (!res.ok) throw new Error(`sample file ${name}: HTTP ${res.status}`);
-    out.push(await decoded(name, new Uint8Array(await res.arrayBuffer())));
+    out.push({ name, blob: await res.blob() });
   }
   return out;
 }

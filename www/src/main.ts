@@ -1,8 +1,8 @@
 // The page: starts the worker, wires the views to it, and shows progress.
 import * as Comlink from "comlink";
-import type { EntityName, LoadReport, Progress } from "../../pkg/web/rapport.js";
+import type { EntityName, LoadReport } from "../../pkg/web/rapport.js";
 import { byId } from "./dom.js";
-import type { InputFile } from "./files.js";
+import { loadName, type InputFile } from "./files.js";
 import { getState, update } from "./store.js";
 import { mountDataView } from "./views/data.js";
 import { mountOverview } from "./views/overview.js";
@@ -13,7 +13,7 @@ import { mountSelect } from "./views/select.js";
 import { mountTiers } from "./views/tiers.js";
 import { openMapping, savedMappings } from "./views/mapping.js";
 import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
-import type { RapportApi } from "./worker.js";
+import type { LoadProgress, RapportApi } from "./worker.js";
 
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const api = Comlink.wrap<RapportApi>(worker);
@@ -24,26 +24,48 @@ function showProgress(label: string | null, fraction = 0): void {
   byId("progress-label").textContent = label ?? "";
 }
 
-/** Loads files one after the other; a file that fails stops the batch with its error. */
-async function loadFiles(files: InputFile[]): Promise<void> {
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+/** Stops the load under way; the caller marks it and the queued files cancelled. */
+async function cancelLoad(): Promise<void> {
+  await api.cancel();
+}
+
+/**
+ * Loads files one after the other, each streamed by the worker; a file that fails
+ * stops the batch with its error. A cancelled file, and the rest of its batch, are
+ * listed as cancelled. `cancelled()` says whether the user has cancelled this batch.
+ */
+async function loadFiles(files: InputFile[], cancelled: () => boolean): Promise<void> {
   update({ busy: true });
-  const total = files.reduce((a, f) => a + f.bytes.length, 0) || 1;
-  let before = 0;
+  let loaded = 0;
+  const skip = (from: number) => update({ cancelled: [...getState().cancelled, ...files.slice(from).map((f) => loadName(f.name))] });
   try {
-    for (const f of files) {
-      const size = f.bytes.length;
-      const label = `Reading ${f.name} (${(size / 1e6).toFixed(1)} MB)…`;
-      showProgress(label, before / total);
-      const onProgress = (p: Progress) => showProgress(label, (before + (p.done / Math.max(p.total, 1)) * size) / total);
-      try {
-        const report = await api.load(f.name, Comlink.transfer(f.bytes, [f.bytes.buffer]), savedMappings(), Comlink.proxy(onProgress));
-        update({ reports: [...getState().reports, report] });
-      } catch (e) {
-        throw new Error(`${f.name}: ${e instanceof Error ? e.message : String(e)}`);
+    for (const [i, f] of files.entries()) {
+      if (cancelled()) {
+        skip(i);
+        break;
       }
-      before += size;
+      const name = loadName(f.name);
+      const head = `${files.length > 1 ? `File ${i + 1} of ${files.length}: ` : ""}Reading ${name}`;
+      showProgress(`${head} (${mb(f.blob.size)} MB)…`, 0);
+      const onProgress = (p: LoadProgress) => {
+        const of = p.bytesTotal === null ? `${mb(p.bytesDone)} MB read` : `${mb(p.bytesDone)} of ${mb(p.bytesTotal)} MB`;
+        showProgress(`${head} — ${of}`, p.read / Math.max(p.size, 1));
+      };
+      try {
+        const report = await api.load(f.name, f.blob, savedMappings(), Comlink.proxy(onProgress));
+        update({ reports: [...getState().reports, report], cancelled: getState().cancelled.filter((c) => c !== report.file) });
+        loaded++;
+      } catch (e) {
+        if (e instanceof Error && e.name === "CancelledError") {
+          skip(i);
+          break;
+        }
+        throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
-    await refresh();
+    if (loaded > 0) await refresh();
   } finally {
     showProgress(null);
     update({ busy: false });
@@ -89,7 +111,7 @@ async function editMapping(report: LoadReport): Promise<void> {
 
 async function reset(): Promise<void> {
   await api.reset();
-  update({ reports: [], monthly: null, quality: null, rfm: null, columns: [], selectedReport: null, error: null });
+  update({ reports: [], cancelled: [], monthly: null, quality: null, rfm: null, columns: [], selectedReport: null, error: null });
   byId("preview").hidden = true;
   byId("mapping").hidden = true;
 }
@@ -98,7 +120,7 @@ async function preview(entity: EntityName, file: string): Promise<void> {
   showPreview(file, await api.preview(entity, file, PREVIEW_ROWS));
 }
 
-mountDataView({ loadFiles, reset, preview, editMapping });
+mountDataView({ loadFiles, cancelLoad, reset, preview, editMapping });
 mountOverview();
 mountQuality();
 mountSegments({

@@ -3,6 +3,8 @@ import type { CustomerColumn, LoadReport, MonthlyRevenue, QualityReport, RfmRepo
 
 export interface State {
   reports: LoadReport[];
+  /** Files whose load was cancelled (by the name they would have been loaded under). */
+  cancelled: string[];
   monthly: MonthlyRevenue | null;
   quality: QualityReport | null;
   /** The latest RFM scoring (its columns are in the customer table). */
@@ -16,7 +18,7 @@ export interface State {
 
 type Listener = (s: State) => void;
 
-const state: State = { reports: [], monthly: null, quality: null, rfm: null, columns: [], busy: false, error: null, selectedReport: null };
+const state: State = { reports: [], cancelled: [], monthly: null, quality: null, rfm: null, columns: [], busy: false, error: null, selectedReport: null };
 const listeners: Listener[] = [];
 
 export function getState(): Readonly<State> {

@@ -1,13 +1,17 @@
 // The Web Worker that owns the wasm module: every heavy call runs here, so the
 // page never freezes. The page talks to it through the typed API below (Comlink).
+// Files come as handles (File/Blob) and are read here as streams, piece by piece,
+// straight into a load session: no file is ever whole in memory.
 import * as Comlink from "comlink";
 import init, { Workspace, fields, memoryBytes, preview } from "../../pkg/web/rapport.js";
 import type {
   Audience, AudienceOptions, ClusterOptions, Clustering, Completion, CustomerColumn, KScan, PageOptions,
-  SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadOptions, LoadReport,
-  MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport, TableSummary,
+  SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadOptions,
+  LoadReport, MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport,
+  TableSummary,
 } from "../../pkg/web/rapport.js";
-import { readable } from "./formats.js";
+import { loadName } from "./files.js";
+import { binaryFormat, readable } from "./formats.js";
 
 const ready = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url) });
 let workspace: Workspace | undefined;
@@ -30,57 +34,173 @@ function describe(e: unknown): ErrorInfo {
   return { message: err?.message ?? String(e), code: err?.code, at: err?.at, suggestion: err?.suggestion };
 }
 
-/** Each loaded file's bytes and mapping overrides, kept here so it can be loaded again with another mapping. */
-const files = new Map<string, { bytes: Uint8Array; mapping: Record<string, string>; format?: LoadOptions["format"] }>();
+/** Each loaded file (its handle, not its bytes) and mapping overrides, so it can be loaded again with another mapping. */
+const files = new Map<string, { name: string; blob: Blob; mapping: Record<string, string> }>();
 
-/** The key under which a mapping is remembered: the file's header row. */
-export function headerSignature(header: string[]): string {
-  return header.join("\u241f");
+/** How far a file's load is: text bytes loaded, and bytes of the file itself read (compressed, for `.gz`). */
+export interface LoadProgress {
+  bytesDone: number;
+  bytesTotal: number | null;
+  read: number;
+  size: number;
+}
+
+/** Thrown by a load the page cancelled. */
+export class CancelledError extends Error {
+  constructor(file: string) {
+    super(`${file}: cancelled`);
+    this.name = "CancelledError";
+  }
+}
+
+/** Set by `cancel()`, cleared when the next load begins. */
+let cancelRequested = false;
+
+/** A file's bytes as a stream (decompressed when `.gz`), and a count of the file's own bytes read. */
+function open(name: string, blob: Blob): { stream: ReadableStream<Uint8Array>; read: () => number } {
+  let read = 0;
+  const counted = blob.stream().pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, out) {
+      read += chunk.byteLength;
+      out.enqueue(chunk);
+    },
+  }));
+  const stream = name.endsWith(".gz")
+    ? counted.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>)
+    : counted;
+  return { stream, read: () => read };
+}
+
+/** Reads pieces from `reader` until they hold a line end (the header row) or `min` bytes, or the stream ends. */
+async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>, min: number): Promise<{ pieces: Uint8Array[]; done: boolean }> {
+  const pieces: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { pieces, done: true };
+    pieces.push(value);
+    bytes += value.byteLength;
+    if (min > 0 ? bytes >= min : value.includes(10)) return { pieces, done: false };
+  }
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((a, p) => a + p.byteLength, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Streams one file into the workspace. `mapping` is given, or (when a function)
+ * chosen from the file's header row. Progress is reported about every megabyte.
+ */
+async function stream(name: string, blob: Blob, entity: EntityName | "auto",
+  mapping: Record<string, string> | ((header: string[]) => Record<string, string>),
+  onProgress?: (p: LoadProgress) => void): Promise<{ report: LoadReport; mapping: Record<string, string> }> {
+  const ws = await current();
+  const fileName = loadName(name);
+  // Parquet, Arrow IPC and XLSX (by their first bytes) are converted to CSV by the
+  // formats module, loaded only then; CSV and TSV stream as they are.
+  let format: LoadOptions["format"];
+  let warnings: string[] = [];
+  if (!name.endsWith(".gz") && binaryFormat(new Uint8Array(await blob.slice(0, 8).arrayBuffer()))) {
+    const converted = await readable(new Uint8Array(await blob.arrayBuffer()));
+    format = converted.format;
+    warnings = converted.warnings;
+    blob = new Blob([converted.bytes as Uint8Array<ArrayBuffer>]);
+  }
+  const { stream: input, read } = open(name, blob);
+  const reader = input.getReader();
+  try {
+    const head = await readHead(reader, 0);
+    const chosen = typeof mapping === "function"
+      ? mapping(preview(concat(head.pieces), { fileName, rows: 0, format }).header)
+      : mapping;
+    const total = name.endsWith(".gz") ? undefined : blob.size;
+    const loader = ws.beginLoad(entity, { fileName, mapping: chosen, format }, total);
+    try {
+      let reported = 0;
+      const push = (piece: Uint8Array) => {
+        const p: Progress = loader.push(piece);
+        if (p.bytesDone - reported >= 1 << 20) {
+          reported = p.bytesDone;
+          onProgress?.({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, read: read(), size: blob.size });
+        }
+      };
+      head.pieces.forEach(push);
+      for (let done = head.done; !done;) {
+        if (cancelRequested) throw new CancelledError(fileName);
+        const next = await reader.read();
+        done = next.done;
+        if (next.value) push(next.value);
+      }
+      if (cancelRequested) throw new CancelledError(fileName);
+      const report = loader.finish();
+      report.warnings.unshift(...warnings);
+      return { report, mapping: chosen };
+    } finally {
+      loader.free();
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
 }
 
 const api = {
   /**
-   * Loads one file, recognising its entity; progress is reported as it parses.
+   * Loads one file, recognising its entity; progress is reported as it is read.
    * `saved` maps header signatures to mappings the user chose before: a file
-   * with the same headers gets the same mapping again.
+   * with the same headers gets the same mapping again. Rejects with a
+   * `CancelledError` (by name) when `cancel()` stopped it.
    */
-  async load(fileName: string, bytes: Uint8Array, saved: Record<string, Record<string, string>>,
-    onProgress?: (p: Progress) => void): Promise<LoadReport> {
-    const ws = await current();
-    const input = await readable(bytes); // Parquet, Arrow IPC, XLSX → CSV (formats.ts); CSV/TSV as they are
-    const format = input.format;
-    bytes = input.bytes;
-    const head = preview(bytes, { fileName, rows: 0, format });
-    const mapping = saved[headerSignature(head.header)] ?? {};
-    const report = ws.load("auto", bytes, { fileName, mapping, format }, (p: Progress) => {
-      onProgress?.(p);
-      return true;
-    });
-    report.warnings.unshift(...input.warnings);
-    files.set(fileName, { bytes, mapping, format });
+  async load(name: string, blob: Blob, saved: Record<string, Record<string, string>>,
+    onProgress?: (p: LoadProgress) => void): Promise<LoadReport> {
+    cancelRequested = false;
+    const { report, mapping } = await stream(name, blob, "auto", (header) => saved[headerSignature(header)] ?? {}, onProgress);
+    files.set(report.file, { name, blob, mapping });
     return report;
+  },
+  /** Stops the load under way (it leaves the workspace as it was). */
+  cancel(): void {
+    cancelRequested = true;
   },
   /** Loads a file again with another mapping; on failure the earlier load stays. */
   async remap(fileName: string, entity: EntityName, mapping: Record<string, string>): Promise<LoadReport> {
     const ws = await current();
     const file = files.get(fileName);
     if (!file) throw new Error(`${fileName} is not loaded`);
+    cancelRequested = false;
     ws.removeFile(fileName);
     try {
-      const report = ws.load(entity, file.bytes, { fileName, mapping, format: file.format });
+      const { report } = await stream(file.name, file.blob, entity, mapping);
       files.set(fileName, { ...file, mapping });
       return report;
     } catch (e) {
-      ws.load(entity, file.bytes, { fileName, mapping: file.mapping, format: file.format });
+      cancelRequested = false;
+      await stream(file.name, file.blob, entity, file.mapping);
       throw e;
     }
   },
-  /** A loaded file's header and first rows, as read. */
+  /** A loaded file's header and first rows, as read (only the file's first megabyte is read). */
   async head(fileName: string, rows: number): Promise<Preview> {
     await ready;
     const file = files.get(fileName);
     if (!file) throw new Error(`${fileName} is not loaded`);
-    return preview(file.bytes, { fileName, rows, format: file.format });
+    if (!file.name.endsWith(".gz") && binaryFormat(new Uint8Array(await file.blob.slice(0, 8).arrayBuffer()))) {
+      const converted = await readable(new Uint8Array(await file.blob.arrayBuffer()));
+      return preview(converted.bytes, { fileName, rows, format: converted.format });
+    }
+    const reader = open(file.name, file.blob).stream.getReader();
+    try {
+      const { pieces } = await readHead(reader, 1 << 20);
+      return preview(concat(pieces), { fileName, rows });
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
   },
   /** The canonical fields of an entity. */
   async fields(entity: EntityName): Promise<FieldInfo[]> {
@@ -189,6 +309,11 @@ const api = {
     return memoryBytes();
   },
 };
+
+/** The key under which a mapping is remembered: the file's header row. */
+export function headerSignature(header: string[]): string {
+  return header.join("\u241f");
+}
 
 export type RapportApi = typeof api;
 Comlink.expose(api);

@@ -3,12 +3,37 @@ import * as rapport from '/pkg/rapport.js';
 import { tableFromIPC } from 'apache-arrow';
 import { SEGMENT_EXPR, entityFiles } from '../segment-data.js';
 
+/** Bytes the page hands to the core per push, as the page's worker reads a file. */
+export const CHUNK_BYTES = 1 << 20;
+
+/**
+ * `bytes` into the `orders` table of `ws` as the page loads a file: pushed chunk by chunk
+ * into a load session (`beginLoad`), or with one `load` call where the build has no
+ * sessions (builds before streaming). `onProgress` sees every progress event.
+ */
+function loadOrders(ws, bytes, onProgress = () => {}) {
+  const options = { fileName: 'orders.csv' };
+  if (typeof ws.beginLoad !== 'function') {
+    return ws.load('orders', bytes, options, (p) => { onProgress(p); return true; });
+  }
+  const loader = ws.beginLoad('orders', options, bytes.byteLength);
+  try {
+    for (let at = 0; at < bytes.byteLength; at += CHUNK_BYTES) {
+      onProgress(loader.push(bytes.subarray(at, at + CHUNK_BYTES)));
+    }
+    return loader.finish();
+  } finally {
+    loader.free();
+  }
+}
+
 export async function createEngine() {
   const wasm = await rapport.default({ module_or_path: new URL('/pkg/rapport_bg.wasm', location.href) });
   // The module's own count of its linear memory; the memory export is the same number.
   const memoryBytes = () => (rapport.memoryBytes ? rapport.memoryBytes() : wasm.memory.buffer.byteLength);
   let ws = null;
   let seg = null; // the segment_expr workspace: synthetic orders, customers, consents
+  let probes = 0;
   return {
     consumesInput: false,
     /** Untimed: frees the previous workspace so every load starts from an empty one. */
@@ -18,7 +43,7 @@ export async function createEngine() {
     },
     /** Timed: the CSV bytes into the `orders` table; returns the load report. */
     async load(bytes) {
-      return ws.load('orders', bytes, { fileName: 'orders.csv' });
+      return loadOrders(ws, bytes);
     },
     /** Untimed: rows loaded, from the load report. */
     async finishLoad(report) {
@@ -56,6 +81,29 @@ export async function createEngine() {
       return seg.segmentCount(SEGMENT_EXPR);
     },
     memoryBytes,
+    /**
+     * Untimed: one load into a fresh instance of the module (its own linear memory, so
+     * nothing earlier runs grew counts), sampling the memory size at every progress
+     * event and after the load. A wasm memory never shrinks, so its growth is the peak
+     * of what the load needed at once. Returns bytes: `{ baseBytes, peakBytes (growth),
+     * columnarBytes, chunkBytes, samples }`.
+     */
+    async memoryProbe(bytes) {
+      const url = `/pkg/rapport.js?probe=${++probes}`;
+      const fresh = await import(/* a fresh module instance */ url);
+      await fresh.default({ module_or_path: new URL('/pkg/rapport_bg.wasm', location.href) });
+      const mem = () => fresh.memoryBytes();
+      const probeWs = new fresh.Workspace();
+      const base = mem();
+      let peak = base;
+      let samples = 0;
+      const report = loadOrders(probeWs, bytes, () => { peak = Math.max(peak, mem()); samples++; });
+      peak = Math.max(peak, mem());
+      const columnar = typeof probeWs.columnarBytes === 'function' ? probeWs.columnarBytes() : null;
+      probeWs.free();
+      return { baseBytes: base, peakBytes: peak - base, columnarBytes: columnar, chunkBytes: CHUNK_BYTES,
+        samples, rows: Number(report.rowsLoaded) };
+    },
     async close() {
       ws?.free();
       ws = null;

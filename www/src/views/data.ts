@@ -3,11 +3,12 @@
 import type { LoadReport } from "../../../pkg/web/rapport.js";
 import { download, toCsv } from "../csv.js";
 import { byId, cell, row } from "../dom.js";
-import { fetchSample, loadOrder, readLocalFiles, type InputFile } from "../files.js";
+import { fetchSample, loadOrder, localFiles, type InputFile } from "../files.js";
 import { getState, subscribe, update, type State } from "../store.js";
 
 export interface DataActions {
-  loadFiles(files: InputFile[]): Promise<void>;
+  loadFiles(files: InputFile[], cancelled: () => boolean): Promise<void>;
+  cancelLoad(): Promise<void>;
   reset(): Promise<void>;
   preview(entity: LoadReport["entity"], file: string): Promise<void>;
   editMapping(report: LoadReport): Promise<void>;
@@ -23,19 +24,27 @@ export function mountDataView(actions: DataActions): void {
   const sample = byId<HTMLButtonElement>("sample-button");
   const reset = byId<HTMLButtonElement>("reset-button");
 
-  // Files dropped while others load wait their turn; none is ignored.
+  // Files dropped while others load wait their turn; none is ignored. Cancel
+  // stops the load under way and every batch queued before the click.
   let queue: Promise<void> = Promise.resolve();
-  const run = (get: () => Promise<InputFile[]>) => {
-    const files = get();
+  let generation = 0;
+  const run = (get: () => Promise<InputFile[]> | InputFile[]) => {
+    const files = Promise.resolve(get());
+    const mine = generation;
+    const cancelled = () => mine !== generation;
     queue = queue.then(async () => {
       update({ error: null });
       try {
-        await actions.loadFiles(loadOrder(await files));
+        await actions.loadFiles(loadOrder(await files), cancelled);
       } catch (e) {
         update({ error: e instanceof Error ? e.message : String(e), busy: false });
       }
     });
   };
+  byId<HTMLButtonElement>("cancel-button").addEventListener("click", () => {
+    generation++;
+    void actions.cancelLoad();
+  });
   zone.addEventListener("dragover", (e) => {
     e.preventDefault();
     zone.classList.add("over");
@@ -45,11 +54,11 @@ export function mountDataView(actions: DataActions): void {
     e.preventDefault();
     zone.classList.remove("over");
     const files = e.dataTransfer?.files;
-    if (files && files.length > 0) void run(() => readLocalFiles(files));
+    if (files && files.length > 0) void run(() => localFiles(files));
   });
   input.addEventListener("change", () => {
     const files = input.files;
-    if (files && files.length > 0) void run(() => readLocalFiles(files));
+    if (files && files.length > 0) void run(() => localFiles(files));
     input.value = "";
   });
   sample.addEventListener("click", () => void run(fetchSample));
@@ -99,7 +108,7 @@ function render(s: State): void {
   err.textContent = s.error ?? "";
 
   const table = byId<HTMLTableElement>("files");
-  table.hidden = s.reports.length === 0;
+  table.hidden = s.reports.length === 0 && s.cancelled.length === 0;
   const body = table.tBodies[0];
   if (!body) return;
   body.replaceChildren(
@@ -119,6 +128,11 @@ function render(s: State): void {
         cell(r.nulled.length, "num"),
         details,
       );
+    }),
+    ...s.cancelled.map((name) => {
+      const status = cell("cancelled");
+      status.className = "cancelled";
+      return row(cell(name), status, cell(""), cell(""), cell(""), cell(""), cell(""), cell(""));
     }),
   );
   renderRejects(selected(s));
