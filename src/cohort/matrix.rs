@@ -118,12 +118,13 @@ impl Seen {
     /// Every distinct pair, customer by customer, k ascending.
     fn for_each(mut self, mut f: impl FnMut(usize, usize)) {
         if self.words > 0 {
-            for (i, &w) in self.bits.iter().enumerate() {
-                let mut w = w;
-                while w != 0 {
-                    let b = w.trailing_zeros() as usize;
-                    f(i / self.words, (i % self.words) * 64 + b);
-                    w &= w - 1;
+            for (c, row) in self.bits.chunks_exact(self.words).enumerate() {
+                for (j, &word) in row.iter().enumerate() {
+                    let mut w = word;
+                    while w != 0 {
+                        f(c, j * 64 + w.trailing_zeros() as usize);
+                        w &= w - 1;
+                    }
                 }
             }
         } else {
