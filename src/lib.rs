@@ -19,9 +19,11 @@
 
 pub mod calendar;
 pub mod campaign;
+pub mod cohort;
 pub mod error;
 pub mod generate;
 pub mod ingest;
+pub mod lifecycle;
 pub mod quality;
 pub mod report;
 pub mod segment;

@@ -477,3 +477,52 @@ fn quality_reads_a_parquet_file_transparently() {
     assert_eq!(q["entities"][0]["entity"], "orders");
     assert_eq!(q["entities"][0]["rows"], 5);
 }
+
+#[test]
+fn cohorts_prints_the_retention_matrix_in_the_issue_s_shape() {
+    let (dir, orders) = folder_with_file(
+        "cohorts",
+        "orders.csv",
+        "order_id,customer_id,order_date,amount\n\
+         O1,A,1997-01-31,10\nO2,B,1997-01-01,5\nO3,A,1997-02-01,7\nO4,C,1997-02-10,3\nO5,B,1997-03-31,2\nR1,C,1997-03-05,-1\n",
+    );
+    let out = json(&rapport(&[
+        "cohorts",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--period",
+        "month",
+    ]));
+    assert_eq!(out["period"], "month");
+    let c = &out["cohorts"];
+    assert_eq!(c.as_array().unwrap().len(), 2);
+    assert_eq!(c[0]["cohort"], "1997-01");
+    assert_eq!(c[0]["size"], 2);
+    assert_eq!(c[0]["active"], serde_json::json!([2, 1, 1]));
+    assert_eq!(c[0]["revenue"], serde_json::json!([15.0, 7.0, 2.0]));
+    assert_eq!(c[0]["returned_or_later"], serde_json::json!([2, 2, 1]));
+    assert_eq!(c[0]["incomplete"], serde_json::json!([false, false, false]));
+    assert_eq!(c[1]["cohort"], "1997-02");
+    assert_eq!(c[1]["active"], serde_json::json!([1, 0]));
+    assert_eq!(c[1]["revenue"], serde_json::json!([3.0, -1.0]));
+    let bad = rapport(&["cohorts", "--orders", orders.to_str().unwrap(), "--period", "fortnight"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("option 'period'"));
+    let life = json(&rapport(&[
+        "lifecycle",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--inactive-days",
+        "40",
+    ]));
+    assert_eq!(life["inactive_days"], 40);
+    let p = &life["periods"];
+    assert_eq!(p[0]["new"]["customers"], 2);
+    assert_eq!(p[1]["new"]["customers"], 1);
+    assert_eq!(p[1]["retained"]["customers"], 1);
+    // B (Jan 1) churns on Feb 10, before coming back on Mar 31: reactivated.
+    assert_eq!(p[1]["churned"]["customers"], 1);
+    assert_eq!(p[2]["reactivated"]["customers"], 1);
+    assert_eq!(p[2]["average_order_value"], 1.0);
+    let _ = std::fs::remove_dir_all(dir);
+}

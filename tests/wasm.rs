@@ -271,3 +271,38 @@ fn a_cancelled_loader_leaves_the_workspace_as_it_was() {
     };
     assert_eq!(get(&bad, "field").as_string().as_deref(), Some("totalBytes"));
 }
+
+#[wasm_bindgen_test]
+fn cohorts_and_lifecycle_answer_plain_objects_and_check_their_options() {
+    let mut ws = Workspace::new();
+    let csv = b"order_id,customer_id,order_date,amount\nO1,A,2024-02-29,10\nO2,A,2024-03-01,4\nO3,B,2024-03-01,6\n";
+    ws.load(Some("orders".into()), csv, None, None).unwrap();
+    let r = ws.cohorts(Some(options(r#"{"period":"month"}"#))).unwrap();
+    assert_eq!(get(&r, "period").as_string().as_deref(), Some("month"));
+    let cohorts: js_sys::Array = get(&r, "cohorts").dyn_into().unwrap();
+    assert_eq!(cohorts.length(), 2);
+    let feb = cohorts.get(0);
+    assert_eq!(get(&feb, "cohort").as_string().as_deref(), Some("2024-02"));
+    let active: js_sys::Array = get(&feb, "active").dyn_into().unwrap();
+    assert_eq!((active.get(0).as_f64(), active.get(1).as_f64()), (Some(1.0), Some(1.0)));
+    let later: js_sys::Array = get(&feb, "returnedOrLater").dyn_into().unwrap();
+    assert_eq!(later.length(), 2);
+    let err: js_sys::Error = ws
+        .cohorts(Some(options(r#"{"period":"fortnight"}"#)))
+        .unwrap_err()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("period"));
+    assert!(ws.cohorts(Some(options(r#"{"perod":"month"}"#))).is_err());
+
+    let l = ws.lifecycle(Some(options(r#"{"inactiveDays":1}"#))).unwrap();
+    assert_eq!(get(&l, "inactiveDays").as_f64(), Some(1.0));
+    let periods: js_sys::Array = get(&l, "periods").dyn_into().unwrap();
+    let mar = periods.get(1);
+    // A (Feb 29 → Mar 1, one day apart) is retained, B new; no window has run out by Mar 1.
+    assert_eq!(get(&get(&mar, "retained"), "customers").as_f64(), Some(1.0));
+    assert_eq!(get(&get(&mar, "new"), "customers").as_f64(), Some(1.0));
+    assert_eq!(get(&get(&mar, "churned"), "customers").as_f64(), Some(0.0));
+    assert_eq!(get(&mar, "averageOrderValue").as_f64(), Some(5.0));
+}

@@ -112,6 +112,27 @@ export function compareRfm(totalsByEngine) {
   return warnings;
 }
 
+/**
+ * Warns when engines' monthly retention matrices differ: the number of cohorts, the
+ * customers in them, active customers summed over cohorts per period k (exactly) and the
+ * revenue over every cell (to 1e-6 relative).
+ */
+export function compareCohorts(totalsByEngine) {
+  const entries = Object.entries(totalsByEngine);
+  if (entries.length < 2) return [];
+  const [refName, ref] = entries[0];
+  const warnings = [];
+  for (const [name, t] of entries.slice(1)) {
+    const keys = new Set([...Object.keys(ref), ...Object.keys(t)].filter((k) => k !== 'revenue' && k !== 'periods'));
+    const diff = [...keys].filter((k) => (ref[k] ?? 0) !== (t[k] ?? 0)).map((k) => `${k} ${t[k]} vs ${ref[k]}`);
+    if (Math.abs(ref.revenue - t.revenue) > 1e-6 * Math.max(1, Math.abs(ref.revenue))) {
+      diff.push(`revenue ${t.revenue} vs ${ref.revenue}`);
+    }
+    if (diff.length) warnings.push(`WARNING: cohorts: ${name} disagrees with ${refName}: ${diff.slice(0, 8).join('; ')}`);
+  }
+  return warnings;
+}
+
 /** Warns when engines loaded different numbers of rows from the same CSV. */
 export function compareRows(rowsByEngine) {
   const known = Object.entries(rowsByEngine).filter(([, n]) => n != null);

@@ -35,3 +35,20 @@ export function rfmTotals(scores) {
   }
   return totals;
 }
+
+/**
+ * `{ cohorts, size, periods, revenue, a0, a1, … }` from `[{ cohort, size, active, revenue }]`:
+ * active customers summed over cohorts per period k (a zero cell may be absent).
+ */
+export function cohortTotals(cohorts) {
+  const totals = { cohorts: cohorts.length, size: 0, periods: 0, revenue: 0 };
+  for (const c of cohorts) {
+    totals.size += Number(c.size);
+    c.active.forEach((a, k) => {
+      if (Number(a) !== 0) totals[`a${k}`] = (totals[`a${k}`] ?? 0) + Number(a);
+    });
+    totals.periods = Math.max(totals.periods, c.active.length);
+    for (const r of c.revenue) totals.revenue += Number(r);
+  }
+  return totals;
+}

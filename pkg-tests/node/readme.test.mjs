@@ -48,3 +48,13 @@ test("the README's RFM and audience example prints segments and a reproducible a
   assert.match(out, /target \d+, control \d+, seed 7/);
   assert.match(out, /^customer_id,group,email,rfm_segment$/m);
 });
+
+test("the README's cohorts and lifecycle example prints a cohort, unbounded retention and a month's flows", () => {
+  const block = examples().find((b) => b.includes("ws.cohorts"));
+  assert.ok(block, "README has a node-example using cohorts");
+  const out = run(block);
+  const [, size, active0] = out.match(/^\d{4}-Q\d (\d+) \[ (\d+),/m).map(Number);
+  assert.equal(size, active0, out);
+  assert.match(out, /returned in quarter 2 or later: \d+\.\d %/);
+  assert.match(out, /^\d{4}-\d{2} \d+ \d+ \d+ \d+$/m);
+});

@@ -98,6 +98,41 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Acquisition cohorts and retention: per cohort its size and, per period k after
+    /// the first order, active customers, orders, revenue, unbounded retention, NRR, LTV.
+    Cohorts {
+        #[command(flatten)]
+        input: InputArgs,
+        /// week (ISO, Monday start), month or quarter.
+        #[arg(long, default_value = "month")]
+        period: String,
+        /// first_order, first_product, first_category, first_campaign or a customer column (e.g. acquisition_channel).
+        #[arg(long)]
+        by: Option<String>,
+        /// Reference date YYYY-MM-DD (default: the last order date).
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+        /// What `retention` measures: customers, orders or revenue.
+        #[arg(long)]
+        measure: Option<String>,
+        /// At most this many periods per cohort.
+        #[arg(long = "max-periods")]
+        max_periods: Option<u32>,
+    },
+    /// Lifecycle flows per period (new, retained, reactivated, returning, churned) and the business trend.
+    Lifecycle {
+        #[command(flatten)]
+        input: InputArgs,
+        /// week (ISO, Monday start), month or quarter.
+        #[arg(long, default_value = "month")]
+        period: String,
+        /// Days without an order after which a customer has churned.
+        #[arg(long = "inactive-days", default_value_t = 90)]
+        inactive_days: u32,
+        /// Reference date YYYY-MM-DD (default: the last order date).
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+    },
     /// Market segments: k-means on standardised customer features, with a profile per cluster.
     Clusters(ClustersArgs),
     /// Value tiers (high / mid / low) by revenue, profit or any number column, and the Pareto share.
@@ -600,6 +635,39 @@ fn run(cli: Cli) -> Result<()> {
             as_of,
         } => run_segment(&input, &expr, out.as_deref(), as_of),
         Command::Clusters(args) => run_clusters(args),
+        Command::Cohorts {
+            input,
+            period,
+            by,
+            as_of,
+            measure,
+            max_periods,
+        } => {
+            let (mut ws, _) = input.load()?;
+            let params = rapport::cohort::CohortParams {
+                period: Some(period),
+                by,
+                as_of,
+                max_periods,
+                measure,
+            };
+            let opts = params.check(&ws)?;
+            print_json(&rapport::cohort::cohorts(&mut ws, &opts)?)
+        }
+        Command::Lifecycle {
+            input,
+            period,
+            inactive_days,
+            as_of,
+        } => {
+            let (ws, _) = input.load()?;
+            let params = rapport::lifecycle::LifecycleParams {
+                period: Some(period),
+                inactive_days: Some(inactive_days),
+                as_of,
+            };
+            print_json(&rapport::lifecycle::lifecycle(&ws, &params.check(&ws)?))
+        }
         Command::Tiers { input, by, high, mid } => run_tiers(input, by, high, mid),
         Command::Monthly { input, format } => {
             let (ws, _) = input.load()?;

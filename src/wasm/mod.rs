@@ -2,6 +2,7 @@
 //! Each export converts its arguments, calls the core, converts the result.
 
 mod cluster;
+mod cohort;
 mod convert;
 mod customers;
 mod loader;

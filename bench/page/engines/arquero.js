@@ -84,6 +84,44 @@ export async function createEngine() {
     async rfmScores() {
       return rfmTable.objects().map((o) => [o.s_recency, o.s_frequency, o.s_monetary]);
     },
+    /**
+     * Timed: each customer's first order (returns, as negative amounts, are not orders),
+     * then per cohort month and months since it, distinct active customers and net revenue.
+     */
+    async cohorts() {
+      const first = table
+        .filter('d => d.amount >= 0')
+        .groupby('customer_id')
+        .rollup({ first: 'd => op.min(d.order_date)' });
+      const cells = table
+        .join(first, 'customer_id')
+        .derive({
+          cm: 'd => op.utcyear(d.first) * 12 + op.utcmonth(d.first)',
+          om: 'd => op.utcyear(d.order_date) * 12 + op.utcmonth(d.order_date)',
+          buyer: 'd => d.amount >= 0 ? d.customer_id : null',
+        })
+        .derive({ k: 'd => d.om - d.cm' })
+        .filter('d => d.k >= 0')
+        .groupby('cm', 'k')
+        .rollup({
+          // op.distinct counts null (the returns) as a value: take it off.
+          active: 'd => op.distinct(d.buyer) - (op.min(d.amount) < 0 ? 1 : 0)',
+          revenue: 'd => op.sum(d.amount)',
+        })
+        .orderby('cm', 'k')
+        .objects();
+      const out = [];
+      for (const r of cells) {
+        const label = `${Math.floor(r.cm / 12)}-${String((r.cm % 12) + 1).padStart(2, '0')}`;
+        if (!out.length || out[out.length - 1].cohort !== label) out.push({ cohort: label, size: 0, active: [], revenue: [] });
+        const c = out[out.length - 1];
+        c.active[r.k] = r.active;
+        c.revenue[r.k] = r.revenue;
+        if (r.k === 0) c.size = r.active;
+      }
+      for (const c of out) for (let j = 0; j < c.active.length; j++) { c.active[j] ??= 0; c.revenue[j] ??= 0; }
+      return out;
+    },
     /** Untimed: the flat synthetic customers table. */
     async prepareSegment(data) {
       customers = aq.table(flatColumns(data));

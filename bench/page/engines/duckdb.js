@@ -29,6 +29,19 @@ SELECT customer_id,
   NTILE(5) OVER (ORDER BY monetary, first_row) AS m
 FROM s`;
 
+// Monthly acquisition cohorts as a SQL user writes them: each customer's first order
+// (returns, as negative amounts, are not orders), then per cohort and months since it,
+// distinct active customers and net revenue.
+const COHORTS_SQL = `WITH f AS (
+  SELECT customer_id, min(order_date) AS first FROM orders WHERE amount >= 0 GROUP BY customer_id),
+x AS (SELECT o.customer_id, o.amount, f.first,
+  (year(o.order_date) * 12 + month(o.order_date)) - (year(f.first) * 12 + month(f.first)) AS k
+  FROM orders o JOIN f USING (customer_id))
+SELECT strftime(first, '%Y-%m') AS cohort, k::INT AS k,
+  (count(DISTINCT customer_id) FILTER (WHERE amount >= 0))::DOUBLE AS active,
+  sum(amount)::DOUBLE AS revenue
+FROM x WHERE k >= 0 GROUP BY ALL ORDER BY ALL`;
+
 export async function createEngine() {
   const worker = new Worker(new URL('/duckdb/duckdb-browser-eh.worker.js', location.href));
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
@@ -70,6 +83,21 @@ export async function createEngine() {
       const t = await conn.query('SELECT r::INT AS r, f::INT AS f, m::INT AS m FROM rfm');
       const [r, f, m] = ['r', 'f', 'm'].map((n) => t.getChild(n).toArray());
       return Array.from(r, (x, i) => [x, f[i], m[i]]);
+    },
+    /** Timed: the cohort query, read back into `[{ cohort, size, active, revenue }]`. */
+    async cohorts() {
+      const t = await conn.query(COHORTS_SQL);
+      const [cohort, k, active, revenue] = ['cohort', 'k', 'active', 'revenue'].map((n) => t.getChild(n).toArray());
+      const out = [];
+      for (let i = 0; i < cohort.length; i++) {
+        if (!out.length || out[out.length - 1].cohort !== cohort[i]) out.push({ cohort: cohort[i], size: 0, active: [], revenue: [] });
+        const c = out[out.length - 1];
+        c.active[k[i]] = active[i];
+        c.revenue[k[i]] = revenue[i];
+        if (k[i] === 0) c.size = active[i];
+      }
+      for (const c of out) for (let j = 0; j < c.active.length; j++) { c.active[j] ??= 0; c.revenue[j] ??= 0; }
+      return out;
     },
     /** Untimed: the flat synthetic customers table. */
     async prepareSegment(data) {

@@ -66,6 +66,10 @@ export async function createEngine() {
       for (let i = 0; i < table.numRows; i++) if (r.get(i) != null) out.push([r.get(i), f.get(i), m.get(i)]);
       return out;
     },
+    /** Timed: the monthly retention matrix, `[{ cohort, size, active, revenue, … }]`. */
+    async cohorts() {
+      return ws.cohorts({ period: 'month' }).cohorts;
+    },
     /** Untimed: loads the synthetic customers' files and builds the customer table. */
     async prepareSegment(data) {
       seg?.free();
