@@ -4,3 +4,4 @@ import "./data-page.mjs";
 import "./quality-page.mjs";
 import "./segments-page.mjs";
 import "./select-page.mjs";
+import "./cohorts-page.mjs";

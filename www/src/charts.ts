@@ -1,7 +1,7 @@
 // Every chart of the page, drawn with Observable Plot. Views ask for "a monthly
 // orders and revenue chart", never for SVG.
 import * as Plot from "@observablehq/plot";
-import type { Audience, KScore, MonthRow, QualityReport, RfmMovement, RfmReport, ValueTiers } from "../../pkg/web/rapport.js";
+import type { Audience, CohortReport, KScore, Lifecycle, MonthRow, QualityReport, RfmMovement, RfmReport, ValueTiers } from "../../pkg/web/rapport.js";
 
 const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
@@ -196,4 +196,87 @@ export function kScan(scores: KScore[], chosen: number | null, width: number): E
   box.className = "two-col";
   box.append(inertia, silhouette);
   return box;
+}
+
+type CohortMeasure = "retention" | "unbounded" | "nrr" | "ltv";
+
+/** One value per cohort and period k for the chosen measure. */
+function cohortValue(c: CohortReport["cohorts"][number], k: number, show: CohortMeasure): number | null {
+  switch (show) {
+    case "retention": return c.retention[k] ?? null;
+    case "unbounded": return c.eligible[k] ? (c.returnedOrLater[k] ?? 0) / (c.eligible[k] ?? 1) : null;
+    case "nrr": return c.nrr[k] ?? null;
+    case "ltv": return c.ltv[k] ?? null;
+  }
+}
+
+/** The cohort heatmap: one row per cohort, one column per period k; incomplete cells hatched. */
+export function cohortHeatmap(r: CohortReport, show: CohortMeasure, width: number): Element {
+  const data = r.cohorts.flatMap((c) => c.active.map((_, k) => ({
+    cohort: c.cohort, k, value: cohortValue(c, k, show), size: c.size, active: c.active[k] ?? 0,
+    revenue: c.revenue[k] ?? 0, incomplete: c.incomplete[k] ?? false,
+  }))).filter((d) => d.value !== null);
+  const asShare = show !== "ltv";
+  const label = (v: number) => (asShare ? `${(v * 100).toFixed(0)}%` : money.format(v));
+  const ks = [...new Set(data.map((d) => d.k))].sort((a, b) => a - b);
+  return Plot.plot({
+    width: Math.max(560, Math.min(width, 1100)),
+    height: 60 + 22 * r.cohorts.length,
+    marginLeft: 110,
+    x: { domain: ks, label: `${r.period} after the first order →`, axis: "top" },
+    y: { domain: r.cohorts.map((c) => c.cohort), label: null },
+    color: { scheme: "blues", type: show === "nrr" ? "linear" : "sqrt", domain: show === "nrr" ? [0, 1.5] : undefined, clamp: true },
+    marks: [
+      Plot.cell(data.filter((d) => !(d.k === 0 && show === "retention")), {
+        x: "k", y: "cohort", fill: "value", inset: 0.5,
+        title: (d: { cohort: string; k: number; size: number; active: number; revenue: number; value: number; incomplete: boolean }) =>
+          `${d.cohort}, ${r.period} ${d.k}: ${d.active.toLocaleString()} of ${d.size.toLocaleString()} active, revenue ${money.format(d.revenue)}` +
+          ` (${label(d.value)})${d.incomplete ? " — not over yet" : ""}`,
+      }),
+      Plot.cell(data.filter((d) => d.incomplete), { x: "k", y: "cohort", fill: "none", stroke: "#c2410c", strokeDasharray: "3 2", inset: 1.5 }),
+      Plot.text(data.filter((d) => d.k === 0), { x: "k", y: "cohort", text: (d: { size: number }) => d.size.toLocaleString(), fontSize: 9 }),
+      Plot.text(data.filter((d) => d.k > 0 && ks.length <= 16), { x: "k", y: "cohort", text: (d: { value: number }) => label(d.value), fontSize: 8,
+        fill: (d: { value: number }) => (asShare && d.value > 0.5 ? "white" : "black") }),
+    ],
+  });
+}
+
+/** Cohort curves: the chosen measure by period k, one line per cohort, the all-cohort line thick. */
+export function cohortCurves(r: CohortReport, show: CohortMeasure, width: number): Element {
+  const lines = r.cohorts.flatMap((c) => c.active.map((_, k) => ({ cohort: c.cohort, k, value: cohortValue(c, k, show), incomplete: c.incomplete[k] ?? false })))
+    .filter((d) => d.value !== null && !d.incomplete);
+  const all = show === "retention" || show === "unbounded"
+    ? (show === "retention" ? r.all.retention : r.all.unboundedRetention).map((v, k) => ({ k, value: v })).filter((d) => d.value !== null)
+    : [];
+  return Plot.plot({
+    width: Math.max(560, Math.min(width, 1100)),
+    height: 300,
+    x: { label: `${r.period} after the first order →` },
+    y: { label: show === "ltv" ? "↑ Revenue per customer" : "↑ Share", tickFormat: show === "ltv" ? undefined : "%", grid: true },
+    marks: [
+      Plot.line(lines, { x: "k", y: "value", z: "cohort", stroke: "#9db3e8", strokeWidth: 1, tip: true, title: (d: { cohort: string }) => d.cohort }),
+      Plot.line(all, { x: "k", y: "value", stroke: "#c2410c", strokeWidth: 3 }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+/** Lifecycle flows per period as stacked bars: gains above zero, churn below. */
+export function lifecycleBars(l: Lifecycle, width: number): Element {
+  const states = ["new", "retained", "returning", "reactivated", "churned"] as const;
+  const data = l.periods.flatMap((p) => states.map((s) => ({
+    period: p.start, label: p.period, state: s, customers: s === "churned" ? -p.churned.customers : p[s].customers,
+  })));
+  return Plot.plot({
+    width: Math.max(600, Math.min(width, 1100)),
+    height: 320,
+    marginLeft: 60,
+    x: { type: "band", label: null, tickFormat: (d: string) => d.slice(0, 7), ticks: l.periods.filter((_, i) => i % Math.ceil(l.periods.length / 12) === 0).map((p) => p.start) },
+    y: { label: "↑ Customers", grid: true },
+    color: { domain: [...states], range: ["#2f5bd3", "#1a9850", "#7fbf7b", "#f1a340", "#b3261e"], legend: true },
+    marks: [
+      Plot.barY(data, { x: "period", y: "customers", fill: "state", tip: true, title: (d: { label: string; state: string; customers: number }) => `${d.label}: ${Math.abs(d.customers).toLocaleString()} ${d.state}` }),
+      Plot.ruleY([0]),
+    ],
+  });
 }

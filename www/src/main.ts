@@ -11,6 +11,7 @@ import { mountSegments } from "./views/segments.js";
 import { audienceFrom, mountAudience } from "./views/audience.js";
 import { mountSelect } from "./views/select.js";
 import { mountTiers } from "./views/tiers.js";
+import { mountCohorts } from "./views/cohorts.js";
 import { openMapping, savedMappings } from "./views/mapping.js";
 import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
 import type { LoadProgress, RapportApi } from "./worker.js";
@@ -147,5 +148,6 @@ mountTiers({
   clusters: (o) => api.clusters(o),
   columnsChanged: async () => update({ columns: await api.customerColumns() }),
 });
+mountCohorts({ cohorts: (o) => api.cohorts(o), lifecycle: (o) => api.lifecycle(o) });
 mountAudience({ audience: (o) => api.audience(o), audienceCsv: (o, e) => api.audienceCsv(o, e) });
 document.body.dataset.ready = "true";

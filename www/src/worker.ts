@@ -5,7 +5,7 @@
 import * as Comlink from "comlink";
 import init, { Workspace, fields, memoryBytes, preview } from "../../pkg/web/rapport.js";
 import type {
-  Audience, AudienceOptions, ClusterOptions, Clustering, Completion, CustomerColumn, KScan, PageOptions,
+  Audience, AudienceOptions, ClusterOptions, CohortOptions, CohortReport, Lifecycle, LifecycleOptions, Clustering, Completion, CustomerColumn, KScan, PageOptions,
   SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadOptions,
   LoadReport, MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport,
   TableSummary,
@@ -219,6 +219,14 @@ const api = {
   /** The data-quality profile of everything loaded. */
   async quality(): Promise<QualityReport> {
     return (await current()).quality({ maxIssues: 1000 });
+  },
+  /** Acquisition cohorts and their retention. */
+  async cohorts(options: CohortOptions): Promise<CohortReport> {
+    return (await current()).cohorts(options);
+  },
+  /** New, retained, returning, reactivated and churned customers per period, and the trend. */
+  async lifecycle(options: LifecycleOptions): Promise<Lifecycle> {
+    return (await current()).lifecycle(options);
   },
   /** RFM scores and segments; adds the rfm_* columns to the customer table. */
   async rfm(options: RfmOptions): Promise<RfmReport> {
