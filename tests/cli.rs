@@ -137,6 +137,44 @@ fn monthly_prints_json_or_csv_and_bad_input_fails_with_the_place() {
 }
 
 #[test]
+fn map_overrides_apply_only_to_files_with_that_exact_column() {
+    let (dir, orders) = folder_with_file("map", "orders.csv", "Order,Kund,Datum,Summa\nO1,K1,2024-01-31,10\n");
+    // "Kundnamn" contains "Kund" but is another column: the override must not touch this file.
+    let customers = dir.join("customers.csv");
+    std::fs::write(&customers, "customer_id;Kundnamn\nK1;Åsa\n").unwrap();
+    let reports = json(&rapport(&[
+        "load",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--customers",
+        customers.to_str().unwrap(),
+        "--map",
+        "Order=order_id,Kund=customer_id,Datum=order_date,Summa=amount",
+    ]));
+    let by_entity = |e: &str| {
+        reports
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["entity"] == e)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_entity("orders")["rows_loaded"], 1);
+    let customers = by_entity("customers");
+    assert_eq!(customers["rows_loaded"], 1);
+    let kundnamn = customers["mapping"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["header"] == "Kundnamn")
+        .unwrap()
+        .clone();
+    assert_eq!(kundnamn["kind"], "attribute");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn rfm_prints_segments_and_movement_and_writes_scores() {
     let orders = "order_id,customer_id,order_date,amount\nA1,A,2024-12-30,300\nB1,B,2024-12-20,50\nC1,C,2024-11-01,500\nD1,D,2024-06-01,80\nE1,E,2023-06-01,20\n";
     let (dir, file) = folder_with_file("rfm", "orders.csv", orders);

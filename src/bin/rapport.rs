@@ -324,12 +324,20 @@ impl InputArgs {
                 let bytes = input.bytes;
                 let mut opts = LoadOptions::named(&path.display().to_string());
                 opts.format = input.format.map(String::from);
-                // Overrides apply to the files that have the header.
-                let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
-                let first_line = text.lines().next().unwrap_or("");
+                // Overrides apply to the files whose header row has that column
+                // (the header as the loader reads it: dialect, encoding, quotes).
+                let head = rapport::ingest::preview(
+                    &bytes,
+                    &rapport::ingest::PreviewOptions {
+                        file_name: opts.file_name.clone(),
+                        format: opts.format.clone(),
+                        rows: Some(0),
+                        ..Default::default()
+                    },
+                )?;
                 opts.mapping = mapping
                     .iter()
-                    .filter(|(h, _)| first_line.contains(h.as_str()))
+                    .filter(|(h, _)| head.header.iter().any(|x| x.trim() == h.as_str()))
                     .map(|(h, f)| (h.clone(), f.clone()))
                     .collect();
                 let mut report = ws.load(entity, &bytes, &opts)?;
