@@ -96,7 +96,7 @@ pub fn monthly_revenue(ws: &Workspace) -> Result<MonthlyRevenue> {
 use arrow_array::Array;
 
 /// Distinct keys per slot: a bitmap per slot when that is small, else sorted pairs.
-pub(crate) struct DistinctPerSlot {
+struct DistinctPerSlot {
     words: usize,
     bits: Vec<u64>,
     pairs: Vec<u64>,
@@ -108,7 +108,7 @@ pub(crate) struct DistinctPerSlot {
 impl DistinctPerSlot {
     const MAX_BITMAP_BYTES: usize = 64 << 20;
 
-    pub(crate) fn new(slots: usize, keys: usize) -> Self {
+    fn new(slots: usize, keys: usize) -> Self {
         let words = keys.div_ceil(64);
         let use_bits = slots * words * 8 <= Self::MAX_BITMAP_BYTES;
         DistinctPerSlot {
@@ -122,7 +122,7 @@ impl DistinctPerSlot {
     }
 
     #[inline]
-    pub(crate) fn insert(&mut self, slot: usize, key: u32) {
+    fn insert(&mut self, slot: usize, key: u32) {
         if self.use_bits {
             let w = &mut self.bits[slot * self.words + (key as usize >> 6)];
             let m = 1u64 << (key & 63);
@@ -136,7 +136,7 @@ impl DistinctPerSlot {
         }
     }
 
-    pub(crate) fn count(&mut self, slot: usize) -> u64 {
+    fn count(&mut self, slot: usize) -> u64 {
         if !self.use_bits && !self.pairs.is_empty() {
             self.pairs.sort_unstable();
             self.pairs.dedup();

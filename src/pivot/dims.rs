@@ -3,6 +3,7 @@
 //! label code, and a label into a selection expression when the language can say it.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use arrow_array::Array;
 
@@ -39,10 +40,29 @@ pub fn drill_next(dimension: &str) -> Option<&'static str> {
     }
 }
 
+/// FNV-1a: labels are short and not attacker-chosen keys of a long-lived map,
+/// and this lookup runs once per order line.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// Labels seen so far, with their codes; a filter's allowed labels.
 #[derive(Debug, Default)]
 pub struct Dict {
-    map: HashMap<String, u32>,
+    map: HashMap<String, u32, BuildHasherDefault<Fnv>>,
     pub labels: Vec<String>,
     allowed: Option<HashSet<String>>,
     pub pass: Vec<bool>,
@@ -84,6 +104,11 @@ pub struct Dim {
     pub dict: Dict,
     /// Month index → code, for the date dimensions.
     month_codes: HashMap<i32, u32>,
+    /// The last day coded and its code (lines come in runs of one date).
+    last_day: Option<(i32, u32)>,
+    /// A direct-mapped cache of text codes (checked against the label), so most
+    /// lines skip the hash map.
+    recent: [u32; 256],
 }
 
 fn quote(v: &str) -> String {
@@ -120,6 +145,8 @@ impl Dim {
                 ..Default::default()
             },
             month_codes: HashMap::new(),
+            last_day: None,
+            recent: [u32::MAX; 256],
         }
     }
 
@@ -289,6 +316,17 @@ impl Dim {
 
     /// The code of a date.
     pub fn date_code(&mut self, day: i32) -> u32 {
+        if let Some((d, c)) = self.last_day {
+            if d == day {
+                return c;
+            }
+        }
+        let c = self.month_code(day);
+        self.last_day = Some((day, c));
+        c
+    }
+
+    fn month_code(&mut self, day: i32) -> u32 {
         let m = month_index(day);
         if let Some(&c) = self.month_codes.get(&m) {
             return c;
@@ -309,7 +347,18 @@ impl Dim {
     /// The code of a text value (blank or missing: the "(none)" label).
     pub fn text_code(&mut self, v: Option<&str>) -> u32 {
         match v.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => self.dict.code(s),
+            Some(s) => {
+                let b = s.as_bytes();
+                let slot =
+                    (b.len() * 31 + b[0] as usize * 7 + b[b.len() - 1] as usize + b[b.len() / 2] as usize * 13) & 255;
+                let hit = self.recent[slot];
+                if hit != u32::MAX && self.dict.labels.get(hit as usize).is_some_and(|l| l == s) {
+                    return hit;
+                }
+                let code = self.dict.code(s);
+                self.recent[slot] = code;
+                code
+            }
             None => self.dict.code(NONE_LABEL),
         }
     }

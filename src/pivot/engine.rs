@@ -5,10 +5,10 @@ use arrow_array::{Array, Float64Array};
 use serde::Serialize;
 
 use super::dims::{drill_next, label_rank, Dim, Source};
+use super::distinct::{CellDistinct, Grid};
 use super::params::{Measure, ValidDefinition};
 use crate::cohort::{each_line, has_cost};
 use crate::ingest::Entity;
-use crate::report::DistinctPerSlot;
 use crate::table::customers::{day_at, text_at, CustomerParams};
 use crate::table::{Column, Values, Workspace};
 use crate::{Error, Result};
@@ -147,7 +147,7 @@ pub fn pivot(ws: &mut Workspace, def: &ValidDefinition, today: i32) -> Result<Pi
         })
         .collect();
     let pay_cols: Vec<Option<&Column>> = tables.iter().map(|t| t.field("payment_status")).collect();
-    let mut line_codes: Vec<(u32, u32)> = Vec::new();
+    let mut line_codes: Vec<(u32, u32)> = Vec::with_capacity(tables.iter().map(|t| t.rows).sum());
     if has_orders {
         each_line(ws, i32::MAX, |l| {
             let c = l.customer as usize;
@@ -352,11 +352,30 @@ pub fn pivot(ws: &mut Workspace, def: &ValidDefinition, today: i32) -> Result<Pi
         }
     };
     let mut acc = vec![Acc::default(); n_slots];
-    let mut orders = DistinctPerSlot::new(n_slots, ws.order_keys().len());
-    let mut custs = line_grain.then(|| DistinctPerSlot::new(n_slots, n));
-    let mut churned = (line_grain && wants(Measure::ChurnShare)).then(|| DistinctPerSlot::new(n_slots, n));
+    let grid = Grid {
+        n_rows,
+        n_cols,
+        has_cols,
+    };
+    let mut orders = CellDistinct::default();
+    let want_orders = def
+        .measures
+        .iter()
+        .any(|m| matches!(m, Measure::Orders | Measure::Aov | Measure::ComplaintsPer100Orders));
+    let want_customers = def.measures.iter().any(|m| {
+        matches!(
+            m,
+            Measure::Customers
+                | Measure::RevenuePerCustomer
+                | Measure::RepeatRate
+                | Measure::ChurnShare
+                | Measure::ComplaintRate
+        )
+    });
+    let mut custs = (line_grain && want_customers).then(CellDistinct::default);
+    let mut churned = (line_grain && wants(Measure::ChurnShare)).then(CellDistinct::default);
     let mut complained =
-        (line_grain && wants(Measure::ComplaintRate) && complaints.is_some()).then(|| DistinctPerSlot::new(n_slots, n));
+        (line_grain && wants(Measure::ComplaintRate) && complaints.is_some()).then(CellDistinct::default);
     let mut triples: Vec<(u32, u32, u32)> = Vec::new();
     let want_repeat = line_grain && wants(Measure::RepeatRate);
     let late_wanted = wants(Measure::LateShare);
@@ -375,6 +394,7 @@ pub fn pivot(ws: &mut Workspace, def: &ValidDefinition, today: i32) -> Result<Pi
                 return;
             }
             let (slots, k) = slots_of(r, col);
+            let cell = slots[0] as u32;
             let c = l.customer as usize;
             let late = if late_wanted {
                 text_at(pay_cols[l.table as usize], l.row as usize).map(|s| {
@@ -395,28 +415,30 @@ pub fn pivot(ws: &mut Workspace, def: &ValidDefinition, today: i32) -> Result<Pi
                     a.with_payment += 1;
                     a.late += u64::from(lt);
                 }
-                if l.is_return {
-                    continue;
+                if !l.is_return && l.order.is_none() {
+                    a.line_orders += 1;
                 }
-                match l.order {
-                    Some(o) => orders.insert(s, o),
-                    None => a.line_orders += 1,
-                }
-                if let Some(d) = custs.as_mut() {
-                    d.insert(s, l.customer);
-                }
-                if let Some(d) = churned.as_mut() {
-                    if num(&recency, c).is_some_and(|x| x > w) {
-                        d.insert(s, l.customer);
-                    }
-                }
-                if let Some(d) = complained.as_mut() {
-                    if num(&complaints, c).is_some_and(|x| x >= 1.0) {
-                        d.insert(s, l.customer);
-                    }
-                }
-                if want_repeat {
+                if want_repeat && !l.is_return {
                     triples.push((s as u32, l.customer, l.order.unwrap_or(line_no)));
+                }
+            }
+            if l.is_return {
+                return;
+            }
+            if let (Some(o), true) = (l.order, want_orders) {
+                orders.push(o, cell);
+            }
+            if let Some(d) = custs.as_mut() {
+                d.push(l.customer, cell);
+            }
+            if let Some(d) = churned.as_mut() {
+                if num(&recency, c).is_some_and(|x| x > w) {
+                    d.push(l.customer, cell);
+                }
+            }
+            if let Some(d) = complained.as_mut() {
+                if num(&complaints, c).is_some_and(|x| x >= 1.0) {
+                    d.push(l.customer, cell);
                 }
             }
         });
@@ -436,11 +458,13 @@ pub fn pivot(ws: &mut Workspace, def: &ValidDefinition, today: i32) -> Result<Pi
             }
             i = j;
         }
+        let count = |d: Option<CellDistinct>| d.map_or_else(|| vec![0; n_slots], |d| d.counts(grid));
+        let (cu, ch, co) = (count(custs), count(churned), count(complained));
         for (s, a) in acc.iter_mut().enumerate() {
-            a.customers = custs.as_mut().map_or(0, |d| d.count(s));
-            a.buyers = a.customers;
-            a.churned = churned.as_mut().map_or(0, |d| d.count(s));
-            a.complainers = complained.as_mut().map_or(0, |d| d.count(s));
+            a.customers = cu[s];
+            a.buyers = cu[s];
+            a.churned = ch[s];
+            a.complainers = co[s];
         }
     } else {
         for c in 0..n {
@@ -488,8 +512,9 @@ pub fn pivot(ws: &mut Workspace, def: &ValidDefinition, today: i32) -> Result<Pi
     let ticket_ok = locatable && ws.tables(Entity::Tickets).next().is_some();
     let survey_ok = surveys_locatable && ws.tables(Entity::Surveys).next().is_some();
     let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
+    let order_counts = orders.counts(grid);
     let mut value = |s: usize, m: Measure| -> Option<f64> {
-        let order_n = orders.count(s) + acc[s].line_orders;
+        let order_n = order_counts[s] + acc[s].line_orders;
         let a = &mut acc[s];
         match m {
             Measure::Customers => Some(a.customers as f64),

@@ -16,6 +16,7 @@
 //! out, a return nets revenue and is not an order.
 
 mod dims;
+mod distinct;
 mod engine;
 mod params;
 mod presets;
