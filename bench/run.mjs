@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core';
 import { buildPage } from './lib/build.mjs';
 import { ensureOrders, parseSize } from './lib/data.mjs';
 import { RendererMemory } from './lib/memory.mjs';
-import { compareCohorts, compareRfm, compareRows, compareTotals, printTable, summarise, writeResults } from './lib/report.mjs';
+import { compareCohorts, comparePivot, compareRfm, compareRows, compareTotals, printTable, summarise, writeResults } from './lib/report.mjs';
 import { startServer } from './lib/server.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -29,10 +29,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,segment_expr,cohorts,cold_start]
+const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,segment_expr,cohorts,pivot,cold_start]
                          [--runs 5] [--warmup 1] [--engines rapport,duckdb-wasm,arquero]
                          [--timeout <seconds per step, default 900>]`;
-const TASKS = ["load_orders", "monthly_revenue", "rfm", "segment_expr", "cohorts", "cold_start"];
+const TASKS = ["load_orders", "monthly_revenue", "rfm", "segment_expr", "cohorts", "pivot", "cold_start"];
 /** CLI engine name → page bundle name (bench/dist/engine-<bundle>.js). */
 const ENGINES = { rapport: 'rapport', 'duckdb-wasm': 'duckdb', arquero: 'arquero' };
 
@@ -342,6 +342,14 @@ async function main() {
     const t = cohortTotals[0].totals;
     console.log(`cohorts agree across engines: ${t.cohorts} cohorts, ${t.size} customers, active summed per k over ` +
       `${t.periods} periods, revenue ${t.revenue.toFixed(2)}`);
+  }
+  const pivots = done.filter((d) => d.entry.task === 'pivot' && d.totals);
+  const pivotWarnings = comparePivot(Object.fromEntries(pivots.map((d) => [d.entry.engine, d.totals])));
+  warnings.push(...pivotWarnings);
+  if (pivots.length > 1 && !pivotWarnings.length) {
+    const t = pivots[0].totals;
+    console.log(`pivot agrees across engines: ${t.cells} category × month cells, orders ${t.orders}, ` +
+      `customers ${t.customers} summed over cells, revenue ${t.revenue.toFixed(2)}`);
   }
   const counts = done.filter((d) => d.entry.task === 'segment_expr' && d.totals);
   if (new Set(counts.map((d) => d.totals.count)).size > 1) {

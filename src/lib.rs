@@ -24,6 +24,8 @@ pub mod error;
 pub mod generate;
 pub mod ingest;
 pub mod lifecycle;
+pub mod loyalty;
+pub mod pivot;
 pub mod quality;
 pub mod report;
 pub mod segment;

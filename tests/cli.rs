@@ -564,3 +564,125 @@ fn cohorts_prints_the_retention_matrix_in_the_issue_s_shape() {
     assert_eq!(p[2]["average_order_value"], 1.0);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn loyalty_prints_tiers_and_movement_with_rules_from_a_file() {
+    let (dir, orders) = folder_with_file(
+        "loyalty",
+        "orders.csv",
+        "order_id,customer_id,order_date,category,amount\n\
+         O1,A,2024-01-31,shoes,100\nO2,B,2024-02-15,books,30\nO3,A,2024-03-01,books,10\n",
+    );
+    let rules = dir.join("rules.json");
+    std::fs::write(
+        &rules,
+        r#"{"categoryMultipliers": {"shoes": 2}, "expiryMonths": 1,
+            "tiers": [{"name": "Gold", "minPoints": 100}, {"name": "Blue", "minPoints": 1}]}"#,
+    )
+    .unwrap();
+    let out = json(&rapport(&[
+        "loyalty",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--movement-from",
+        "2024-02-29",
+    ]));
+    // On 2024-03-01 A's 200 points of 2024-01-31 are more than a month old: 10 left.
+    assert_eq!(out["as_of"], "2024-03-01");
+    assert_eq!(out["points_outstanding"], 40.0);
+    assert_eq!(out["points_expired"], 200.0);
+    assert_eq!(out["tiers"][1]["tier"], "Blue");
+    assert_eq!(out["tiers"][1]["customers"], 2);
+    // On 2024-02-29 A was Gold (200, the window starts on 2024-01-29), B Blue.
+    assert_eq!(
+        out["movement"]["counts"],
+        serde_json::json!([[0, 1, 0], [0, 1, 0], [0, 0, 0]])
+    );
+    let bad = std::fs::write(&rules, r#"{"basis": "margin"}"#);
+    assert!(bad.is_ok());
+    let err = rapport(&[
+        "loyalty",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert!(!err.status.success());
+    assert!(String::from_utf8_lossy(&err.stderr).contains("basis"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn report_prints_a_pivot_as_json_or_csv_and_every_preset_runs_on_the_sample() {
+    let (dir, orders) = folder_with_file(
+        "report",
+        "orders.csv",
+        "order_id,customer_id,order_date,region,category,amount\n\
+         O1,A,2024-01-05,North,shoes,100\nO1,A,2024-01-05,North,books,50\nO2,B,2024-02-10,South,shoes,30\n",
+    );
+    let o = orders.to_str().unwrap();
+    let out = json(&rapport(&[
+        "report",
+        "--orders",
+        o,
+        "--rows",
+        "region",
+        "--columns",
+        "category",
+        "--measures",
+        "orders,revenue,customers",
+    ]));
+    assert_eq!(out["grain"], "order_line");
+    assert_eq!(out["rows"]["labels"], serde_json::json!(["North", "South"]));
+    assert_eq!(out["row_totals"][0]["values"], serde_json::json!([1.0, 150.0, 1.0]));
+    assert_eq!(out["total"]["values"], serde_json::json!([2.0, 180.0, 2.0]));
+    let csv = rapport(&[
+        "report",
+        "--orders",
+        o,
+        "--rows",
+        "category",
+        "--measures",
+        "orders,revenue",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&csv.stdout),
+        "category,orders,revenue\nbooks,1,50\nshoes,2,130\n(total),2,180\n"
+    );
+    let bad = rapport(&["report", "--orders", o, "--rows", "regoin"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean 'region'"));
+    // The presets on the bundled sample (orders decompressed next to it).
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+    let gz = std::process::Command::new("gzip")
+        .arg("-dc")
+        .arg(data.join("orders.csv.gz"))
+        .output()
+        .unwrap();
+    let sample_orders = dir.join("sample_orders.csv");
+    std::fs::write(&sample_orders, gz.stdout).unwrap();
+    for preset in [
+        "new_vs_old",
+        "under_35",
+        "region_demographics",
+        "acquisition",
+        "web_growth",
+        "buyers",
+    ] {
+        let out = json(&rapport(&[
+            "report",
+            "--orders",
+            sample_orders.to_str().unwrap(),
+            "--customers",
+            data.join("customers_shop.csv").to_str().unwrap(),
+            "--preset",
+            preset,
+        ]));
+        assert_eq!(out["name"], preset);
+        assert!(out["rows"]["labels"].as_array().unwrap().len() >= 2, "{preset}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

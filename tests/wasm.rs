@@ -306,3 +306,50 @@ fn cohorts_and_lifecycle_answer_plain_objects_and_check_their_options() {
     assert_eq!(get(&get(&mar, "churned"), "customers").as_f64(), Some(0.0));
     assert_eq!(get(&mar, "averageOrderValue").as_f64(), Some(5.0));
 }
+
+#[wasm_bindgen_test]
+fn loyalty_and_pivot_answer_plain_objects_and_check_their_options() {
+    let mut ws = Workspace::new();
+    let orders = b"order_id,customer_id,order_date,category,amount\n\
+        O1,A,2024-01-05,shoes,100\nO1,A,2024-01-05,books,50\nO2,B,2024-02-10,shoes,30\n";
+    ws.load(Some("orders".into()), orders, None, None).unwrap();
+    let r = ws
+        .loyalty(
+            Some(options(r#"{"categoryMultipliers":{"shoes":2},"tiers":[{"name":"Gold","minPoints":100},{"name":"Blue","minPoints":1}]}"#)),
+            None,
+        )
+        .unwrap();
+    let tiers: js_sys::Array = get(&r, "tiers").dyn_into().unwrap();
+    // A: 200 + 50 points (Gold), B: 60 (Blue).
+    assert_eq!(get(&tiers.get(0), "points").as_f64(), Some(250.0));
+    assert_eq!(get(&tiers.get(1), "customers").as_f64(), Some(1.0));
+    let kept = ws.loyalty_rules().unwrap();
+    assert_eq!(get(&get(&kept, "categoryMultipliers"), "shoes").as_f64(), Some(2.0));
+    let m = ws.loyalty_movement(options(r#"{"from":"2024-01-31"}"#)).unwrap();
+    assert_eq!(get(&m, "upgraded").as_f64(), Some(1.0));
+    let err = ws.loyalty(Some(options(r#"{"expiryMonths":0}"#)), None).unwrap_err();
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("expiryMonths"));
+
+    let p = ws
+        .pivot(options(
+            r#"{"rows":"category","measures":["orders","revenue","customers"]}"#,
+        ))
+        .unwrap();
+    let total: js_sys::Array = get(&get(&p, "total"), "values").dyn_into().unwrap();
+    assert_eq!(
+        (total.get(0).as_f64(), total.get(1).as_f64(), total.get(2).as_f64()),
+        (Some(2.0), Some(180.0), Some(2.0))
+    );
+    let cells: js_sys::Array = get(&p, "cells").dyn_into().unwrap();
+    let shoes = js_sys::Array::from(&cells.get(1)).get(0);
+    assert_eq!(
+        get(&shoes, "customers").as_string().as_deref(),
+        Some("bought(category = 'shoes')")
+    );
+    let err = ws
+        .pivot(options(r#"{"rows":"category","measures":["revenu"]}"#))
+        .unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
+    let presets = js_sys::Array::from(&ws.report_presets().unwrap());
+    assert_eq!(presets.length(), 6);
+}

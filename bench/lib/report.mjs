@@ -140,3 +140,17 @@ export function compareRows(rowsByEngine) {
   if (distinct.size <= 1) return [];
   return [`WARNING: load_orders: engines loaded different row counts: ${known.map(([e, n]) => `${e}=${n}`).join(', ')}`];
 }
+
+/** Warns when engines' pivot totals (non-empty cells; orders, customers, revenue summed over cells) differ. */
+export function comparePivot(totalsByEngine) {
+  const entries = Object.entries(totalsByEngine);
+  if (entries.length < 2) return [];
+  const [refName, ref] = entries[0];
+  const warnings = [];
+  for (const [name, t] of entries.slice(1)) {
+    const diff = ['cells', 'orders', 'customers'].filter((k) => ref[k] !== t[k]).map((k) => `${k} ${t[k]} vs ${ref[k]}`);
+    if (Math.abs(ref.revenue - t.revenue) > 1e-6 * Math.max(1, Math.abs(ref.revenue))) diff.push(`revenue ${t.revenue} vs ${ref.revenue}`);
+    if (diff.length) warnings.push(`WARNING: pivot: ${name} disagrees with ${refName}: ${diff.join('; ')}`);
+  }
+  return warnings;
+}

@@ -52,3 +52,19 @@ export function cohortTotals(cohorts) {
   }
   return totals;
 }
+
+/**
+ * `{ cells, orders, revenue, customers }` from pivot cells `[{ category, month, orders,
+ * revenue, customers }]`: non-empty cells counted, each measure summed over them.
+ */
+export function pivotTotals(cells) {
+  const totals = { cells: 0, orders: 0, revenue: 0, customers: 0 };
+  for (const c of cells) {
+    if (Number(c.orders) === 0 && Number(c.revenue) === 0 && Number(c.customers) === 0) continue;
+    totals.cells += 1;
+    totals.orders += Number(c.orders);
+    totals.revenue += Number(c.revenue);
+    totals.customers += Number(c.customers);
+  }
+  return totals;
+}

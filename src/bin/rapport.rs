@@ -133,6 +133,43 @@ enum Command {
         #[arg(long = "as-of")]
         as_of: Option<String>,
     },
+    /// Loyalty points, tiers and value per tier under rules from a JSON file (README "Loyalty").
+    Loyalty {
+        #[command(flatten)]
+        input: InputArgs,
+        /// The rules as JSON (default rules when absent).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Reference date YYYY-MM-DD (default: the last order date).
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+        /// Also print the tier movement from this earlier date to --as-of.
+        #[arg(long = "movement-from")]
+        movement_from: Option<String>,
+    },
+    /// A pivot report: one or two dimensions × measures with totals (README "Reports").
+    Report {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Row dimension (e.g. country, age_band, region, category, month).
+        #[arg(long)]
+        rows: Option<String>,
+        /// Column dimension.
+        #[arg(long)]
+        columns: Option<String>,
+        /// Measures, comma-separated (e.g. customers,orders,revenue,aov).
+        #[arg(long, value_delimiter = ',')]
+        measures: Vec<String>,
+        /// A preset (new_vs_old, under_35, region_demographics, acquisition, web_growth, buyers); the flags override it.
+        #[arg(long)]
+        preset: Option<String>,
+        /// Days without an order after which a buyer counts as churned.
+        #[arg(long = "inactive-days")]
+        inactive_days: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
     /// Market segments: k-means on standardised customer features, with a profile per cluster.
     Clusters(ClustersArgs),
     /// Value tiers (high / mid / low) by revenue, profit or any number column, and the Pareto share.
@@ -589,6 +626,66 @@ fn run_tiers(input: InputArgs, by: String, high: Option<f64>, mid: Option<f64>) 
     print_json(&rapport::segment::value_tiers(table, &params)?)
 }
 
+fn run_loyalty(input: InputArgs, rules: Option<PathBuf>, as_of: Option<String>, from: Option<String>) -> Result<()> {
+    use rapport::loyalty::{self, LoyaltyRules};
+    let (mut ws, _) = input.load()?;
+    let rules: LoyaltyRules = match &rules {
+        None => LoyaltyRules::default(),
+        Some(path) => {
+            let text = fs::read_to_string(path)?;
+            serde_json::from_str(&text).map_err(|e| Error::option("rules", path.display(), e.to_string()))?
+        }
+    };
+    let valid = rules.check()?;
+    let report = loyalty::loyalty(&mut ws, &valid, as_of.as_deref(), today())?;
+    let mut result = serde_json::to_value(&report).map_err(|e| Error::MissingData(e.to_string()))?;
+    if let Some(from) = from {
+        let moved = loyalty::movement(&mut ws, &valid, &from, as_of.as_deref(), today())?;
+        result["movement"] = serde_json::to_value(moved).map_err(|e| Error::MissingData(e.to_string()))?;
+    }
+    print_json(&result)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_report(
+    input: InputArgs,
+    rows: Option<String>,
+    columns: Option<String>,
+    measures: Vec<String>,
+    preset: Option<String>,
+    inactive_days: Option<u32>,
+    format: Format,
+) -> Result<()> {
+    use rapport::pivot;
+    let mut def = match &preset {
+        Some(name) => pivot::preset(name)?,
+        None => pivot::PivotDefinition::default(),
+    };
+    if let Some(r) = rows {
+        def.rows = r;
+    }
+    if columns.is_some() {
+        def.columns = columns;
+    }
+    if !measures.is_empty() {
+        def.measures = measures;
+    }
+    if inactive_days.is_some() {
+        def.inactive_days = inactive_days;
+    }
+    let valid = def.check()?;
+    let (mut ws, _) = input.load()?;
+    let result = pivot::pivot(&mut ws, &valid, today())?;
+    match format {
+        Format::Json => print_json(&result),
+        Format::Csv => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(pivot::to_csv(&result).as_bytes())?;
+            Ok(())
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Generate(args) => run_generate(&args),
@@ -676,6 +773,21 @@ fn run(cli: Cli) -> Result<()> {
             };
             print_json(&rapport::lifecycle::lifecycle(&ws, &params.check(&ws)?))
         }
+        Command::Loyalty {
+            input,
+            rules,
+            as_of,
+            movement_from,
+        } => run_loyalty(input, rules, as_of, movement_from),
+        Command::Report {
+            input,
+            rows,
+            columns,
+            measures,
+            preset,
+            inactive_days,
+            format,
+        } => run_report(input, rows, columns, measures, preset, inactive_days, format),
         Command::Tiers { input, by, high, mid } => run_tiers(input, by, high, mid),
         Command::Monthly { input, format } => {
             let (ws, _) = input.load()?;

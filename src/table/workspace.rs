@@ -55,6 +55,8 @@ pub struct Workspace {
     customers: Option<CustomerTable>,
     /// Segments saved by name (see `crate::segment::saved`); loads keep them.
     pub(crate) segments: crate::segment::SegmentStore,
+    /// The loyalty rules last used (`crate::loyalty::loyalty`); loads keep them.
+    pub(crate) loyalty_rules: Option<crate::loyalty::LoyaltyRules>,
 }
 
 impl Workspace {
@@ -209,6 +211,11 @@ impl Workspace {
         self.customers
             .as_mut()
             .ok_or_else(|| crate::Error::MissingData("the customer table could not be built".into()))
+    }
+
+    /// The loyalty rules last used, if any.
+    pub fn loyalty_rules(&self) -> Option<&crate::loyalty::LoyaltyRules> {
+        self.loyalty_rules.as_ref()
     }
 
     /// The customer table as last built, if any.

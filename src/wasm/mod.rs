@@ -6,6 +6,7 @@ mod cohort;
 mod convert;
 mod customers;
 mod loader;
+mod reports;
 mod segment;
 mod types;
 mod workspace;

@@ -122,6 +122,23 @@ export async function createEngine() {
       for (const c of out) for (let j = 0; j < c.active.length; j++) { c.active[j] ??= 0; c.revenue[j] ??= 0; }
       return out;
     },
+    /** Timed: category × month: distinct orders and buying customers (returns are neither), net revenue. */
+    async pivot() {
+      return table
+        .derive({
+          month: 'd => op.utcyear(d.order_date) * 100 + op.utcmonth(d.order_date) + 1',
+          sale_id: 'd => d.amount >= 0 ? d.order_id : null',
+          buyer: 'd => d.amount >= 0 ? d.customer_id : null',
+        })
+        .groupby('category', 'month')
+        .rollup({
+          // op.distinct counts null (the returns) as a value: take it off.
+          orders: 'd => op.distinct(d.sale_id) - (op.min(d.amount) < 0 ? 1 : 0)',
+          revenue: 'd => op.sum(d.amount)',
+          customers: 'd => op.distinct(d.buyer) - (op.min(d.amount) < 0 ? 1 : 0)',
+        })
+        .objects();
+    },
     /** Untimed: the flat synthetic customers table. */
     async prepareSegment(data) {
       customers = aq.table(flatColumns(data));

@@ -70,6 +70,19 @@ export async function createEngine() {
     async cohorts() {
       return ws.cohorts({ period: 'month' }).cohorts;
     },
+    /**
+     * Timed: the category × month pivot of orders, revenue and distinct customers, read
+     * back as `[{ category, month, orders, revenue, customers }]` (the bench data has no region).
+     */
+    async pivot() {
+      const p = ws.pivot({ rows: 'category', columns: 'month', measures: ['orders', 'revenue', 'customers'] });
+      const out = [];
+      p.rows.labels.forEach((category, i) => p.columns.labels.forEach((month, j) => {
+        const [orders, revenue, customers] = p.cells[i][j].values;
+        out.push({ category, month, orders, revenue, customers });
+      }));
+      return out;
+    },
     /** Untimed: loads the synthetic customers' files and builds the customer table. */
     async prepareSegment(data) {
       seg?.free();

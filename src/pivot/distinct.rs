@@ -1,0 +1,121 @@
+//! Distinct keys (orders, customers) per cell and per row, column and grand
+//! total, from `(key, cell)` pairs: one sort, then each key's few cells.
+
+/// `(key, cell)` pairs of the kept lines.
+#[derive(Debug, Default)]
+pub struct CellDistinct {
+    keys: Vec<u32>,
+    cells: Vec<u32>,
+    max_key: u32,
+}
+
+/// The cell grid: `n_rows × (n_cols + 1)` slots plus the totals row; the last
+/// column (index `n_cols`) holds the row totals, the last row the column totals.
+#[derive(Debug, Clone, Copy)]
+pub struct Grid {
+    pub n_rows: usize,
+    pub n_cols: usize,
+    pub has_cols: bool,
+}
+
+impl Grid {
+    pub fn stride(&self) -> usize {
+        self.n_cols + 1
+    }
+
+    pub fn slots(&self) -> usize {
+        (self.n_rows + 1) * self.stride()
+    }
+}
+
+impl CellDistinct {
+    #[inline]
+    pub fn push(&mut self, key: u32, cell: u32) {
+        self.keys.push(key);
+        self.cells.push(cell);
+        self.max_key = self.max_key.max(key);
+    }
+
+    /// Distinct keys per slot of `grid` (`cell` = `row * stride + column`, the
+    /// column being `n_cols` without a column dimension). The pairs are grouped
+    /// by key with a counting sort (keys are dense dictionary codes), then each
+    /// key's cells are marked once per cell, row, column and the grand total.
+    pub fn counts(self, grid: Grid) -> Vec<u64> {
+        let stride = grid.stride();
+        let mut out = vec![0u64; grid.slots()];
+        if self.keys.is_empty() {
+            return out;
+        }
+        let nk = self.max_key as usize + 1;
+        let mut start = vec![0u32; nk + 1];
+        for &k in &self.keys {
+            start[k as usize + 1] += 1;
+        }
+        for k in 0..nk {
+            start[k + 1] += start[k];
+        }
+        let mut pos = start.clone();
+        let mut grouped = vec![0u32; self.keys.len()];
+        for (&k, &cell) in self.keys.iter().zip(&self.cells) {
+            let p = &mut pos[k as usize];
+            grouped[*p as usize] = cell;
+            *p += 1;
+        }
+        let total = grid.n_rows * stride + grid.n_cols;
+        let mut cell_seen = vec![0u32; grid.slots()];
+        let mut row_seen = vec![0u32; grid.n_rows + 1];
+        let mut col_seen = vec![0u32; grid.n_cols + 1];
+        for k in 0..nk {
+            let (a, b) = (start[k] as usize, start[k + 1] as usize);
+            if a == b {
+                continue;
+            }
+            let stamp = k as u32 + 1;
+            for &cell in &grouped[a..b] {
+                let cell = cell as usize;
+                if cell_seen[cell] == stamp {
+                    continue;
+                }
+                cell_seen[cell] = stamp;
+                let (r, c) = (cell / stride, cell % stride);
+                if grid.has_cols {
+                    out[cell] += 1;
+                    if col_seen[c] != stamp {
+                        col_seen[c] = stamp;
+                        out[grid.n_rows * stride + c] += 1;
+                    }
+                }
+                if row_seen[r] != stamp {
+                    row_seen[r] = stamp;
+                    out[r * stride + grid.n_cols] += 1;
+                }
+            }
+            out[total] += 1;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_in_two_cells_counts_in_both_and_once_in_shared_totals() {
+        let grid = Grid {
+            n_rows: 2,
+            n_cols: 2,
+            has_cols: true,
+        };
+        let mut d = CellDistinct::default();
+        // key 7 in (0,0) twice and (0,1); key 8 in (1,1).
+        for (k, r, c) in [(7, 0, 0), (7, 0, 0), (7, 0, 1), (8, 1, 1)] {
+            d.push(k, (r * 3 + c) as u32);
+        }
+        let n = d.counts(grid);
+        assert_eq!((n[0], n[1], n[4]), (1, 1, 1));
+        assert_eq!((n[2], n[5]), (1, 1)); // row totals
+        assert_eq!((n[6], n[7]), (1, 2)); // column totals
+        assert_eq!(n[8], 2);
+    }
+}
