@@ -5,3 +5,4 @@ import "./quality-page.mjs";
 import "./segments-page.mjs";
 import "./select-page.mjs";
 import "./cohorts-page.mjs";
+import "./loyalty-reports-page.mjs";

@@ -1,7 +1,7 @@
 // Every chart of the page, drawn with Observable Plot. Views ask for "a monthly
 // orders and revenue chart", never for SVG.
 import * as Plot from "@observablehq/plot";
-import type { Audience, CohortReport, KScore, Lifecycle, MonthRow, QualityReport, RfmMovement, RfmReport, ValueTiers } from "../../pkg/web/rapport.js";
+import type { Audience, CohortReport, KScore, Lifecycle, LoyaltyReport, PivotResult, MonthRow, QualityReport, RfmMovement, RfmReport, ValueTiers } from "../../pkg/web/rapport.js";
 
 const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
@@ -278,5 +278,45 @@ export function lifecycleBars(l: Lifecycle, width: number): Element {
       Plot.barY(data, { x: "period", y: "customers", fill: "state", tip: true, title: (d: { label: string; state: string; customers: number }) => `${d.label}: ${Math.abs(d.customers).toLocaleString()} ${d.state}` }),
       Plot.ruleY([0]),
     ],
+  });
+}
+
+/** Customers and revenue per loyalty tier, side by side. */
+export function tierValue(r: LoyaltyReport, width: number): Element {
+  const data = r.tiers.flatMap((t) => [
+    { tier: t.tier, measure: "customers", share: t.customers / Math.max(1, r.tiers.reduce((a, x) => a + x.customers, 0)) },
+    { tier: t.tier, measure: "revenue", share: t.revenueShare ?? 0 },
+  ]);
+  return Plot.plot({
+    width: Math.min(width, 460),
+    height: 60 + 50 * r.tiers.length,
+    marginLeft: 80,
+    x: { label: "Share →", tickFormat: "%", grid: true },
+    y: { axis: null, domain: ["customers", "revenue"] },
+    fy: { domain: r.tiers.map((t) => t.tier), label: null },
+    color: { domain: ["customers", "revenue"], range: ["#2f5bd3", "#c2410c"], legend: true },
+    marks: [Plot.barX(data, { x: "share", y: "measure", fy: "tier", fill: "measure", tip: true }), Plot.ruleX([0])],
+  });
+}
+
+/** A pivot's measure as bars (one dimension) or a heatmap (two). */
+export function pivotChart(p: PivotResult, measure: number, width: number): Element {
+  const name = p.measures[measure] ?? "";
+  if (!p.columns) {
+    const data = p.rows.labels.map((label, i) => ({ label, value: p.cells[i]?.[0]?.values[measure] ?? null })).filter((d) => d.value !== null);
+    return Plot.plot({
+      width: Math.min(width, 900), height: 40 + 22 * data.length, marginLeft: 160,
+      x: { label: `${name} →`, grid: true }, y: { domain: data.map((d) => d.label), label: null },
+      marks: [Plot.barX(data, { x: "value", y: "label", fill: "#2f5bd3", tip: true }), Plot.ruleX([0])],
+    });
+  }
+  const cols = p.columns;
+  const data = p.rows.labels.flatMap((r, i) => cols.labels.map((c, j) => ({ r, c, value: p.cells[i]?.[j]?.values[measure] ?? null })))
+    .filter((d) => d.value !== null);
+  return Plot.plot({
+    width: Math.max(500, Math.min(width, 1100)), height: 80 + 24 * p.rows.labels.length, marginLeft: 160, marginTop: 80,
+    x: { domain: cols.labels, label: cols.dimension, axis: "top", tickRotate: -35 }, y: { domain: p.rows.labels, label: p.rows.dimension },
+    color: { scheme: "blues", legend: true, label: name },
+    marks: [Plot.cell(data, { x: "c", y: "r", fill: "value", inset: 0.5, tip: true })],
   });
 }

@@ -12,6 +12,8 @@ import { audienceFrom, mountAudience } from "./views/audience.js";
 import { mountSelect } from "./views/select.js";
 import { mountTiers } from "./views/tiers.js";
 import { mountCohorts } from "./views/cohorts.js";
+import { mountLoyalty } from "./views/loyalty.js";
+import { mountReports } from "./views/reports.js";
 import { openMapping, savedMappings } from "./views/mapping.js";
 import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
 import type { LoadProgress, RapportApi } from "./worker.js";
@@ -149,5 +151,11 @@ mountTiers({
   columnsChanged: async () => update({ columns: await api.customerColumns() }),
 });
 mountCohorts({ cohorts: (o) => api.cohorts(o), lifecycle: (o) => api.lifecycle(o) });
+mountLoyalty({
+  loyalty: (rules) => api.loyalty(rules),
+  movement: (o) => api.loyaltyMovement(o),
+  columnsChanged: async () => update({ columns: await api.customerColumns() }),
+});
+mountReports({ pivot: (d) => api.pivot(d), presets: () => api.reportPresets() });
 mountAudience({ audience: (o) => api.audience(o), audienceCsv: (o, e) => api.audienceCsv(o, e) });
 document.body.dataset.ready = "true";

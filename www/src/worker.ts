@@ -5,7 +5,8 @@
 import * as Comlink from "comlink";
 import init, { Workspace, fields, memoryBytes, preview } from "../../pkg/web/rapport.js";
 import type {
-  Audience, AudienceOptions, ClusterOptions, CohortOptions, CohortReport, Lifecycle, LifecycleOptions, Clustering, Completion, CustomerColumn, KScan, PageOptions,
+  Audience, AudienceOptions, ClusterOptions, CohortOptions, CohortReport, Lifecycle, LifecycleOptions, LoyaltyMovement,
+  LoyaltyMovementOptions, LoyaltyReport, LoyaltyRules, PivotDefinition, PivotResult, ReportPreset, Clustering, Completion, CustomerColumn, KScan, PageOptions,
   SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadOptions,
   LoadReport, MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport,
   TableSummary,
@@ -219,6 +220,22 @@ const api = {
   /** The data-quality profile of everything loaded. */
   async quality(): Promise<QualityReport> {
     return (await current()).quality({ maxIssues: 1000 });
+  },
+  /** Applies loyalty rules: points and tiers (added to the customer table), value per tier. */
+  async loyalty(rules: LoyaltyRules): Promise<LoyaltyReport> {
+    return (await current()).loyalty(rules);
+  },
+  /** Tier movement between two dates. */
+  async loyaltyMovement(options: LoyaltyMovementOptions): Promise<LoyaltyMovement> {
+    return (await current()).loyaltyMovement(options);
+  },
+  /** A report: one or two dimensions × measures. */
+  async pivot(definition: PivotDefinition): Promise<PivotResult> {
+    return (await current()).pivot(definition);
+  },
+  /** The ready-made reports. */
+  async reportPresets(): Promise<ReportPreset[]> {
+    return (await current()).reportPresets();
   },
   /** Acquisition cohorts and their retention. */
   async cohorts(options: CohortOptions): Promise<CohortReport> {
