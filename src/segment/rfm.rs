@@ -11,16 +11,16 @@
 use serde::Serialize;
 
 use crate::calendar::date_label;
-use crate::ingest::{parse_date, Entity};
+use crate::ingest::parse_date;
 use crate::stats::quantile::ntile;
-use crate::table::customers::{is_cancelled, is_return, last_order_date, text_at, Feature, Values};
-use crate::table::{Column, Workspace};
+use crate::table::customers::{last_order_date, Feature, Values};
+use crate::table::Workspace;
 use crate::{Error, Result};
 
 use std::sync::Arc;
 
 use arrow_array::types::UInt32Type;
-use arrow_array::{Array, DictionaryArray, StringArray, UInt32Array};
+use arrow_array::{DictionaryArray, StringArray, UInt32Array};
 
 /// RFM options as callers give them.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -161,55 +161,30 @@ pub fn rfm_values(ws: &Workspace, as_of: i32, window_days: Option<u32>) -> RfmVa
     let mut orders = vec![0u32; n];
     let mut total = vec![0.0f64; n];
     let mut owner = vec![u32::MAX; ws.order_keys().len()];
-    for t in ws.tables(Entity::Orders) {
-        let (Some(Column::CustomerKey(cust)), Some(Column::Date(dates)), Some(Column::Number(amounts))) =
-            (t.field("customer_id"), t.field("order_date"), t.field("amount"))
-        else {
-            continue;
-        };
-        let ids = match t.field("order_id") {
-            Some(Column::OrderKey(k)) => Some(k),
-            _ => None,
-        };
-        let status = t.field("status");
-        let (cust, dates, amounts) = (cust.values(), dates.values(), amounts.values());
-        for i in 0..t.rows {
-            let d = dates[i];
-            if d > as_of || d < from {
-                continue;
-            }
-            let c = cust[i] as usize;
-            let amount = amounts[i];
-            // Most files have no status column: only then look at the text.
-            let returned = if status.is_some() {
-                let st = text_at(status, i);
-                if is_cancelled(st) {
-                    continue;
-                }
-                is_return(amount, st)
-            } else {
-                amount < 0.0
-            };
-            if returned {
-                total[c] -= amount.abs();
-                continue;
-            }
-            total[c] += amount;
-            if d > last[c] {
-                last[c] = d;
-            }
-            let new_order = match ids {
-                Some(k) if k.is_valid(i) => {
-                    let o = k.value(i) as usize;
-                    let fresh = owner[o] != c as u32;
-                    owner[o] = c as u32;
-                    fresh
-                }
-                _ => true,
-            };
-            orders[c] += new_order as u32;
+    // The shared line pass applies the customer table's rules (cancelled lines
+    // out, returns negative and not orders) and the reference date.
+    crate::cohort::each_line(ws, as_of, |line| {
+        if line.day < from {
+            return;
         }
-    }
+        let c = line.customer as usize;
+        total[c] += line.amount;
+        if line.is_return {
+            return;
+        }
+        if line.day > last[c] {
+            last[c] = line.day;
+        }
+        let new_order = match line.order {
+            Some(o) => {
+                let fresh = owner[o as usize] != c as u32;
+                owner[o as usize] = c as u32;
+                fresh
+            }
+            None => true,
+        };
+        orders[c] += new_order as u32;
+    });
     RfmValues {
         recency: last
             .iter()

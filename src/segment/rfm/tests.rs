@@ -1,5 +1,5 @@
 use super::*;
-use crate::LoadOptions;
+use crate::{Entity, LoadOptions};
 
 // Reference date 2024-12-31. Recency / frequency / monetary:
 // A 1 / 3 / 300, B 11 / 1 / 50, C 60 / 5 / 500, D 213 / 2 / 80, E 579 / 1 / 20.
