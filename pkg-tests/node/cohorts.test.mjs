@@ -2,30 +2,9 @@
 // DuckDB-wasm (its Node build, the wasm read from node_modules; no network) running
 // the same definitions as SQL on the bundled sample orders.
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { test } from "node:test";
 import { Workspace } from "rapport";
-import { root, sample } from "./helpers.mjs";
-
-const require = createRequire(import.meta.url);
-const DIST = join(root, "node_modules/@duckdb/duckdb-wasm/dist");
-
-/** A DuckDB-wasm connection with the sample orders as table `orders`. */
-async function duckdbWithOrders() {
-  const duckdb = require(join(DIST, "duckdb-node-blocking.cjs"));
-  const bundles = {
-    mvp: { mainModule: join(DIST, "duckdb-mvp.wasm"), mainWorker: join(DIST, "duckdb-node-mvp.worker.cjs") },
-    eh: { mainModule: join(DIST, "duckdb-eh.wasm"), mainWorker: join(DIST, "duckdb-node-eh.worker.cjs") },
-  };
-  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
-  await db.instantiate(() => {});
-  db.registerFileBuffer("orders.csv", sample("orders.csv"));
-  const conn = db.connect();
-  conn.query(`CREATE TABLE orders AS SELECT * FROM read_csv('orders.csv', header = true,
-    types = {'order_date': 'DATE', 'amount': 'DOUBLE', 'status': 'VARCHAR', 'order_id': 'VARCHAR', 'customer_id': 'VARCHAR'})`);
-  return { db, conn, rows: (sql) => conn.query(sql).toArray().map((r) => r.toJSON()) };
-}
+import { duckdbWithOrders, sample } from "./helpers.mjs";
 
 // The customer table's rules in SQL: cancelled lines out; a return (negative amount or a
 // returned/refunded status) nets revenue as a negative amount and is not an order.

@@ -1,5 +1,6 @@
 // Shared helpers of the Node package tests.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -14,4 +15,27 @@ export function sample(name) {
   } catch {
     return new Uint8Array(gunzipSync(readFileSync(path + ".gz")));
   }
+}
+
+/**
+ * A DuckDB-wasm connection (its Node build, the wasm read from node_modules; no
+ * network) with the sample orders as table `orders`, typed as the core types them.
+ * `rows(sql)` answers plain objects.
+ */
+export async function duckdbWithOrders() {
+  const require = createRequire(import.meta.url);
+  const dist = join(root, "node_modules/@duckdb/duckdb-wasm/dist");
+  const duckdb = require(join(dist, "duckdb-node-blocking.cjs"));
+  const bundles = {
+    mvp: { mainModule: join(dist, "duckdb-mvp.wasm"), mainWorker: join(dist, "duckdb-node-mvp.worker.cjs") },
+    eh: { mainModule: join(dist, "duckdb-eh.wasm"), mainWorker: join(dist, "duckdb-node-eh.worker.cjs") },
+  };
+  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+  await db.instantiate(() => {});
+  db.registerFileBuffer("orders.csv", sample("orders.csv"));
+  const conn = db.connect();
+  conn.query(`CREATE TABLE orders AS SELECT * FROM read_csv('orders.csv', header = true,
+    types = {'order_date': 'DATE', 'amount': 'DOUBLE', 'status': 'VARCHAR', 'order_id': 'VARCHAR',
+             'customer_id': 'VARCHAR', 'region': 'VARCHAR', 'category': 'VARCHAR'})`);
+  return { db, rows: (sql) => conn.query(sql).toArray().map((r) => r.toJSON()) };
 }
