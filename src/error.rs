@@ -69,6 +69,11 @@ pub enum Error {
         message: String,
         suggestion: Option<String>,
     },
+
+    /// A model cannot be fitted or used on this data (too few customers, a
+    /// likelihood that does not converge, a series too short for its season).
+    #[error("{model}: {reason}")]
+    Model { model: String, reason: String },
 }
 
 fn did_you_mean(suggestion: &Option<String>) -> String {
@@ -90,6 +95,7 @@ impl Error {
             Error::Io(_) => "IO",
             Error::Cancelled => "CANCELLED",
             Error::Expr { .. } => "EXPR",
+            Error::Model { .. } => "MODEL",
         }
     }
 
@@ -99,6 +105,14 @@ impl Error {
             at,
             message: message.into(),
             suggestion: None,
+        }
+    }
+
+    /// Shorthand for an [`Error::Model`].
+    pub fn model(model: &str, reason: impl Into<String>) -> Self {
+        Error::Model {
+            model: model.to_string(),
+            reason: reason.into(),
         }
     }
 

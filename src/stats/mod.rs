@@ -1,5 +1,7 @@
 //! Statistics helpers shared by the analyses.
 
+pub mod linalg;
+pub mod optim;
 pub mod quantile;
 pub mod seed;
 mod text;
