@@ -20,6 +20,7 @@
 pub mod calendar;
 pub mod campaign;
 pub mod cohort;
+pub mod customer_view;
 pub mod error;
 pub mod generate;
 pub mod ingest;

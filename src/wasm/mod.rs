@@ -4,6 +4,7 @@
 mod cluster;
 mod cohort;
 mod convert;
+mod customer_view;
 mod customers;
 mod loader;
 mod reports;
