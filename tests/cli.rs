@@ -686,3 +686,45 @@ fn report_prints_a_pivot_as_json_or_csv_and_every_preset_runs_on_the_sample() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn customer_prints_the_360_view_with_the_complaint_history() {
+    let (dir, tickets) = folder_with_file(
+        "customer360",
+        "tickets.csv",
+        "ticket_id,customer_id,opened_at,closed_at,category,complaint\n\
+         T1,A,2024-01-01,2024-01-03,delivery,true\nT2,A,2024-02-01,,billing,false\nT3,B,2024-02-01,2024-02-02,delivery,true\n",
+    );
+    let customers = dir.join("customers.csv");
+    std::fs::write(&customers, "customer_id,first_name\nA,Ann\nB,Ben\n").unwrap();
+    let (t, c) = (tickets.to_str().unwrap(), customers.to_str().unwrap());
+    let view = json(&rapport(&[
+        "customer",
+        "--customers",
+        c,
+        "--tickets",
+        t,
+        "--id",
+        "A",
+        "--limit",
+        "1",
+    ]));
+    assert_eq!(view["customer_id"], "A");
+    let complaints = &view["complaints"];
+    assert_eq!(
+        (complaints["tickets"].as_u64(), complaints["complaints"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        (complaints["open"].as_u64(), complaints["mean_resolution_days"].as_f64()),
+        (Some(1), Some(2.0))
+    );
+    assert_eq!(complaints["last_complaint"], "2024-01-01");
+    assert_eq!(view["tickets"]["total"], 2);
+    assert_eq!(view["tickets"]["records"].as_array().unwrap().len(), 1, "--limit 1");
+    assert_eq!(view["timeline"][0]["summary"], "Ticket (billing), open");
+
+    let unknown = rapport(&["customer", "--customers", c, "--id", "Z"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no customer with this id"));
+}

@@ -6,3 +6,4 @@ import "./segments-page.mjs";
 import "./select-page.mjs";
 import "./cohorts-page.mjs";
 import "./loyalty-reports-page.mjs";
+import "./customer-page.mjs";

@@ -39,6 +39,17 @@ enum Command {
     },
     /// Load files and print the load report of each.
     Load(InputArgs),
+    /// The 360° view of one customer: columns, complaint history, timeline, records.
+    Customer {
+        #[command(flatten)]
+        input: InputArgs,
+        /// The customer's id as in the files.
+        #[arg(long)]
+        id: String,
+        /// Records shown per entity and timeline events, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
     /// The data-quality profile: completeness, validity, uniqueness, currency.
     Quality {
         #[command(flatten)]
@@ -704,6 +715,15 @@ fn run(cli: Cli) -> Result<()> {
         Command::Load(input) => {
             let (_, reports) = input.load()?;
             print_json(&reports)
+        }
+        Command::Customer { input, id, limit } => {
+            let (mut ws, _) = input.load()?;
+            let params = rapport::customer_view::ViewOptions { limit: Some(limit) }.check()?;
+            ws.customers(&rapport::table::customers::CustomerParams::default(), today())?;
+            let table = ws
+                .customer_table()
+                .ok_or_else(|| Error::MissingData("no customer table".into()))?;
+            print_json(&rapport::customer_view::customer_view(&ws, table, &id, params)?)
         }
         Command::Quality {
             input,

@@ -14,6 +14,7 @@ import { mountTiers } from "./views/tiers.js";
 import { mountCohorts } from "./views/cohorts.js";
 import { mountLoyalty } from "./views/loyalty.js";
 import { mountReports } from "./views/reports.js";
+import { mountCustomer } from "./views/customer.js";
 import { openMapping, savedMappings } from "./views/mapping.js";
 import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
 import type { LoadProgress, RapportApi } from "./worker.js";
@@ -150,6 +151,7 @@ mountTiers({
   clusters: (o) => api.clusters(o),
   columnsChanged: async () => update({ columns: await api.customerColumns() }),
 });
+mountCustomer({ find: (q) => api.findCustomers(q), view: (id) => api.customerView(id) });
 mountCohorts({ cohorts: (o) => api.cohorts(o), lifecycle: (o) => api.lifecycle(o) });
 mountLoyalty({
   loyalty: (rules) => api.loyalty(rules),

@@ -8,7 +8,7 @@ import type {
   Audience, AudienceOptions, ClusterOptions, CohortOptions, CohortReport, Lifecycle, LifecycleOptions, LoyaltyMovement,
   LoyaltyMovementOptions, LoyaltyReport, LoyaltyRules, PivotDefinition, PivotResult, ReportPreset, Clustering, Completion, CustomerColumn, KScan, PageOptions,
   SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadOptions,
-  LoadReport, MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport,
+  CustomerMatch, CustomerView, LoadReport, MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport,
   TableSummary,
 } from "../../pkg/web/rapport.js";
 import { loadName } from "./files.js";
@@ -297,6 +297,14 @@ const api = {
   async segmentIds(expr: string, columns?: string[]): Promise<Uint8Array> {
     const bytes = (await current()).segmentIds(expr, columns ?? null);
     return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** Customers whose id, name, e-mail, phone or city contains the query. */
+  async findCustomers(query: string): Promise<CustomerMatch[]> {
+    return (await current()).findCustomers(query, 20);
+  },
+  /** The 360° view of one customer. */
+  async customerView(customerId: string): Promise<CustomerView> {
+    return (await current()).customerView(customerId, { limit: 200 });
   },
   /** Inertia and silhouette for each k. */
   async chooseK(options: ClusterOptions): Promise<KScan> {

@@ -5,6 +5,7 @@ import { tableFromIPC } from "apache-arrow";
 import type { Completion, CustomerColumn, PageOptions, SavedSegmentInfo } from "../../../pkg/web/rapport.js";
 import { download } from "../csv.js";
 import { byId, cell, row } from "../dom.js";
+import { openCustomer } from "./customer.js";
 import { subscribe, update } from "../store.js";
 import type { LiveCount } from "../worker.js";
 import { arrowToCsv } from "./segments.js";
@@ -223,8 +224,9 @@ export function mountSelect(actions: SelectActions): void {
       const cols = names.map((n) => table.getChild(n));
       const body: HTMLTableRowElement[] = [];
       for (let i = 0; i < table.numRows; i++) {
-        body.push(row(...cols.map((c) => {
+        body.push(row(...cols.map((c, k) => {
           const v = c?.get(i);
+          if (names[k] === "customer_id" && v !== null && v !== undefined) return idCell(String(v));
           if (v === null || v === undefined) return cell("");
           if (v instanceof Date) return cell(v.toISOString().slice(0, 10));
           if (typeof v === "number") return cell(Number.isInteger(v) ? v : Number(v.toFixed(2)), "num");
@@ -301,4 +303,17 @@ export function mountSelect(actions: SelectActions): void {
       if (input.value.trim()) void check();
     }
   });
+}
+
+/** A customer id that opens the customer's 360° view. */
+function idCell(id: string): HTMLTableCellElement {
+  const td = document.createElement("td");
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "link";
+  b.textContent = id;
+  b.title = "Open this customer's 360° view";
+  b.addEventListener("click", () => openCustomer(id));
+  td.append(b);
+  return td;
 }
