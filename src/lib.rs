@@ -26,6 +26,7 @@ pub mod generate;
 pub mod ingest;
 pub mod lifecycle;
 pub mod loyalty;
+pub mod models;
 pub mod pivot;
 pub mod quality;
 pub mod report;

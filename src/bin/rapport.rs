@@ -11,6 +11,15 @@ use rapport::generate::{generate, GenerateOptions};
 use rapport::{report, Entity, Error, LoadOptions, Result, Workspace};
 use serde_json::Value;
 
+#[path = "rapport/clv.rs"]
+mod clv;
+#[path = "rapport/forecast.rs"]
+mod forecast;
+#[path = "rapport/propensity.rs"]
+mod propensity;
+#[path = "rapport/recommend.rs"]
+mod recommend;
+
 #[derive(Parser)]
 #[command(
     name = "rapport",
@@ -101,6 +110,14 @@ enum Command {
         #[arg(long = "as-of")]
         as_of: Option<String>,
     },
+    /// Customer lifetime value: BG/NBD and Gamma–Gamma fit, holdout check, per-customer scores.
+    Clv(clv::ClvArgs),
+    /// Churn, response or default propensity by logistic regression.
+    Propensity(propensity::PropensityArgs),
+    /// Product pairs, association rules and top-k recommendations per customer.
+    Recommend(recommend::RecommendArgs),
+    /// Revenue, orders or active customers per week or month, forecast with intervals.
+    Forecast(forecast::ForecastArgs),
     /// Orders, revenue and customers per calendar month.
     Monthly {
         #[command(flatten)]
@@ -809,6 +826,10 @@ fn run(cli: Cli) -> Result<()> {
             format,
         } => run_report(input, rows, columns, measures, preset, inactive_days, format),
         Command::Tiers { input, by, high, mid } => run_tiers(input, by, high, mid),
+        Command::Clv(args) => clv::run(args),
+        Command::Propensity(args) => propensity::run(args),
+        Command::Recommend(args) => recommend::run(args),
+        Command::Forecast(args) => forecast::run(args),
         Command::Monthly { input, format } => {
             let (ws, _) = input.load()?;
             let monthly = report::monthly_revenue(&ws)?;

@@ -18,7 +18,7 @@ pub fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
                 sum -= l[i * n + k] * l[j * n + k];
             }
             if i == j {
-                if !(sum > 0.0 && sum.is_finite()) {
+                if sum <= 0.0 || !sum.is_finite() {
                     return None;
                 }
                 l[i * n + i] = sum.sqrt();

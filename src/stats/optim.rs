@@ -78,7 +78,7 @@ where
         iterations += 1;
         let mut d = two_loop(&g, &s_hist, &y_hist, &rho_hist);
         let mut slope = dot(&g, &d);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             // Not a descent direction (curvature information gone bad): restart.
             s_hist.clear();
             y_hist.clear();

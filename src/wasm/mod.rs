@@ -2,11 +2,15 @@
 //! Each export converts its arguments, calls the core, converts the result.
 
 mod cluster;
+mod clv;
 mod cohort;
 mod convert;
 mod customer_view;
 mod customers;
+mod forecast;
 mod loader;
+mod propensity;
+mod recommend;
 mod reports;
 mod segment;
 mod types;

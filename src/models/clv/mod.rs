@@ -1,0 +1,1 @@
+//! clv model (being built).

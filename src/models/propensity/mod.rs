@@ -1,0 +1,1 @@
+//! propensity model (being built).

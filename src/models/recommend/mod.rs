@@ -1,0 +1,1 @@
+//! recommend model (being built).

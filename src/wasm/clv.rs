@@ -1,0 +1,1 @@
+//! `Workspace` methods of the clv model (being built).

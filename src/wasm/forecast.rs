@@ -1,0 +1,1 @@
+//! `Workspace` methods of the forecast model (being built).

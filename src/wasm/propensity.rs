@@ -1,0 +1,1 @@
+//! `Workspace` methods of the propensity model (being built).

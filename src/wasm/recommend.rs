@@ -1,0 +1,1 @@
+//! `Workspace` methods of the recommend model (being built).
