@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core';
 import { buildPage } from './lib/build.mjs';
 import { ensureOrders, parseSize } from './lib/data.mjs';
 import { RendererMemory } from './lib/memory.mjs';
-import { compareCohorts, comparePivot, compareRfm, compareRows, compareTotals, printTable, summarise, writeResults } from './lib/report.mjs';
+import { compareCohorts, compareCooc, comparePivot, compareRfm, compareRows, compareTotals, printTable, summarise, writeResults } from './lib/report.mjs';
 import { startServer } from './lib/server.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -29,10 +29,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,segment_expr,cohorts,pivot,cold_start]
+const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,segment_expr,cohorts,pivot,cooc,cold_start]
                          [--runs 5] [--warmup 1] [--engines rapport,duckdb-wasm,arquero]
                          [--timeout <seconds per step, default 900>]`;
-const TASKS = ["load_orders", "monthly_revenue", "rfm", "segment_expr", "cohorts", "pivot", "cold_start"];
+const TASKS = ["load_orders", "monthly_revenue", "rfm", "segment_expr", "cohorts", "pivot", "cooc", "cold_start"];
 /** CLI engine name → page bundle name (bench/dist/engine-<bundle>.js). */
 const ENGINES = { rapport: 'rapport', 'duckdb-wasm': 'duckdb', arquero: 'arquero' };
 
@@ -350,6 +350,13 @@ async function main() {
     const t = pivots[0].totals;
     console.log(`pivot agrees across engines: ${t.cells} category × month cells, orders ${t.orders}, ` +
       `customers ${t.customers} summed over cells, revenue ${t.revenue.toFixed(2)}`);
+  }
+  const coocs = done.filter((d) => d.entry.task === 'cooc' && d.totals);
+  const coocWarnings = compareCooc(Object.fromEntries(coocs.map((d) => [d.entry.engine, d.totals])));
+  warnings.push(...coocWarnings);
+  if (coocs.length > 1 && !coocWarnings.length) {
+    const t = coocs[0].totals;
+    console.log(`cooc agrees across engines: the same ${t.pairs} ranked pairs, top ${t.first}, customers summed ${t.count}`);
   }
   const counts = done.filter((d) => d.entry.task === 'segment_expr' && d.totals);
   if (new Set(counts.map((d) => d.totals.count)).size > 1) {

@@ -728,3 +728,116 @@ fn customer_prints_the_360_view_with_the_complaint_history() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no customer with this id"));
 }
+
+#[test]
+fn recommend_prints_pairs_rules_one_customers_top_k_and_writes_every_customers() {
+    let (dir, orders) = folder_with_file(
+        "recommend",
+        "orders.csv",
+        "order_id,customer_id,order_date,amount,product_id\nO1,C1,2024-01-05,10,A\nO1,C1,2024-01-05,10,B\n\
+         O2,C1,2024-03-05,10,C\nO3,C2,2024-01-06,10,A\nO3,C2,2024-01-06,10,B\nO4,C3,2024-01-07,10,A\n\
+         O4,C3,2024-01-07,10,C\nO5,C4,2024-01-08,10,B\nO6,C5,2024-01-09,-10,A\n",
+    );
+    let out = dir.join("top.csv");
+    let o = orders.to_str().unwrap();
+    let r = json(&rapport(&[
+        "recommend",
+        "--orders",
+        o,
+        "--customer",
+        "C2",
+        "--k",
+        "2",
+        "--by",
+        "count",
+        "--min-count",
+        "1",
+        "--rules",
+        "--min-support",
+        "0.4",
+        "--min-confidence",
+        "0.9",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    // A+B and A+C: 2 customers each (C5's return does not count), B+C: 1.
+    let pairs: Vec<(String, String, u64)> = r["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["a"].as_str().unwrap().into(),
+                p["b"].as_str().unwrap().into(),
+                p["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            ("A".into(), "B".into(), 2),
+            ("A".into(), "C".into(), 2),
+            ("B".into(), "C".into(), 1)
+        ]
+    );
+    assert!(
+        r["pairs"][0]["confidence_ab"].is_number(),
+        "snake_case keys: {}",
+        r["pairs"][0]
+    );
+    assert_eq!(r["rules"][0]["antecedent"], "C");
+    assert_eq!(r["rules"].as_array().unwrap().len(), 1);
+    assert_eq!(r["recommendations"]["items"][0]["product_id"], "C");
+    assert_eq!(r["recommendations"]["items"][0]["reason"], "bought with A");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("customer_id,rank,product_id,score"));
+    assert!(csv.lines().any(|l| l.starts_with("C2,1,C,")), "{csv}");
+    assert!(
+        !csv.lines().any(|l| l.starts_with("C2,") && l.contains(",A,")),
+        "C2 owns A: {csv}"
+    );
+    let bad = rapport(&["recommend", "--orders", o, "--customer", "nobody"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("customerId"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn recommend_beats_popularity_on_the_bundled_sample() {
+    let dir = temp_dir("recommend-sample");
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+    let gz = std::process::Command::new("gzip")
+        .arg("-dc")
+        .arg(data.join("orders.csv.gz"))
+        .output()
+        .unwrap();
+    let orders = dir.join("orders.csv");
+    std::fs::write(&orders, gz.stdout).unwrap();
+    let r = json(&rapport(&[
+        "recommend",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--customers",
+        data.join("customers_shop.csv").to_str().unwrap(),
+        "--pairs",
+        "0",
+        "--evaluate",
+    ]));
+    let e = &r["evaluation"];
+    let rate = |v: &serde_json::Value| v["hit_rate"].as_f64().unwrap();
+    assert!(rate(&e["model"]) > rate(&e["popularity"]), "{e}");
+    assert!(
+        rate(&e["with_history"]["model"]) > rate(&e["with_history"]["popularity"]),
+        "{e}"
+    );
+    let n = |v: &serde_json::Value| v["customers"].as_u64().unwrap();
+    assert_eq!(
+        n(&e["with_history"]["model"]) + n(&e["without_history"]["model"]),
+        n(&e["model"])
+    );
+    assert!(n(&e["without_history"]["model"]) > 50, "{e}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -353,3 +353,45 @@ fn loyalty_and_pivot_answer_plain_objects_and_check_their_options() {
     let presets = js_sys::Array::from(&ws.report_presets().unwrap());
     assert_eq!(presets.length(), 6);
 }
+
+/// C1: A, B, C; C2: A, B; C3: A, C; C4: B; a return of A by C5 that must not count.
+const BASKETS: &[u8] = b"order_id,customer_id,order_date,amount,product_id\nO1,C1,2024-01-05,10,A\nO1,C1,2024-01-05,10,B\nO2,C1,2024-03-05,10,C\nO3,C2,2024-01-06,10,A\nO3,C2,2024-01-06,10,B\nO4,C3,2024-01-07,10,A\nO4,C3,2024-01-07,10,C\nO5,C4,2024-01-08,10,B\nO6,C5,2024-01-09,-10,A\n";
+
+#[wasm_bindgen_test]
+fn recommendations_pairs_rules_and_the_next_best_product_column() {
+    let mut ws = Workspace::new();
+    ws.load(Some("orders".into()), BASKETS, None, None).unwrap();
+    let pairs = js_sys::Array::from(
+        &ws.product_pairs(Some(options(r#"{"by":"count","minCount":1}"#)))
+            .unwrap(),
+    );
+    let ab = pairs.get(0);
+    assert_eq!(get(&ab, "a").as_string().as_deref(), Some("A"));
+    assert_eq!(get(&ab, "count").as_f64(), Some(2.0));
+    // 4 buyers (C5 only returned): lift = 2·4 / (3·3).
+    assert!((get(&ab, "lift").as_f64().unwrap() - 8.0 / 9.0).abs() < 1e-12);
+    assert!(get(&ab, "confidenceAB").as_f64().is_some());
+    let rules = js_sys::Array::from(
+        &ws.association_rules(Some(options(r#"{"minSupport":0.4,"minConfidence":0.9,"minLift":0}"#)))
+            .unwrap(),
+    );
+    assert_eq!(get(&rules.get(0), "antecedent").as_string().as_deref(), Some("C"));
+    let recs = js_sys::Array::from(&ws.recommend("C2", Some(2), None).unwrap());
+    assert_eq!(get(&recs.get(0), "productId").as_string().as_deref(), Some("C"));
+    assert_eq!(
+        get(&recs.get(0), "reason").as_string().as_deref(),
+        Some("bought with A")
+    );
+    let err = ws.recommend("nobody", None, None).unwrap_err();
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("customerId"));
+    let e = ws
+        .evaluate_recommendations(Some(options(r#"{"k":1,"split":"2024-02-01","minHistory":1}"#)))
+        .unwrap();
+    assert_eq!(get(&get(&e, "model"), "customers").as_f64(), Some(1.0));
+    assert!(get(&get(&e, "withoutHistory"), "popularity").is_object());
+    let s = ws.add_next_best_product(None).unwrap();
+    assert_eq!(get(&s, "column").as_string().as_deref(), Some("next_best_product"));
+    assert!(ws.segment_count("next_best_product = 'C'").unwrap() >= 1.0);
+    let bad = ws.product_pairs(Some(options(r#"{"by":"support"}"#))).unwrap_err();
+    assert_eq!(get(&bad, "code").as_string().as_deref(), Some("OPTIONS"));
+}

@@ -154,3 +154,25 @@ export function comparePivot(totalsByEngine) {
   }
   return warnings;
 }
+
+/**
+ * Warns when engines' `cooc` answers differ: the number of pairs, the summed counts and
+ * the ranked list itself (the first position where they part is named).
+ */
+export function compareCooc(totalsByEngine) {
+  const entries = Object.entries(totalsByEngine);
+  if (entries.length < 2) return [];
+  const [refName, ref] = entries[0];
+  const warnings = [];
+  for (const [name, t] of entries.slice(1)) {
+    const diff = ['pairs', 'count'].filter((k) => ref[k] !== t[k]).map((k) => `${k} ${t[k]} vs ${ref[k]}`);
+    if (ref.list !== t.list) {
+      const [a, b] = [ref.list.split(' '), t.list.split(' ')];
+      const at = a.findIndex((x, i) => x !== b[i]);
+      const i = at < 0 ? a.length : at;
+      diff.push(`ranked pairs differ from position ${i + 1}: ${b[i] ?? '(none)'} vs ${a[i] ?? '(none)'}`);
+    }
+    if (diff.length) warnings.push(`WARNING: cooc: ${name} disagrees with ${refName}: ${diff.join('; ')}`);
+  }
+  return warnings;
+}

@@ -1,7 +1,7 @@
 // In-page runner driven by bench/run.mjs through page.evaluate: window.bench.<method>(…).
 // Only `run` is timed (performance.now() around the engine call); every other step is
 // set-up the harness keeps out of the measurement.
-import { cohortTotals, engineUrl, monthlyTotals, pivotTotals, rfmTotals } from './summary.js';
+import { coocTotals, cohortTotals, engineUrl, monthlyTotals, pivotTotals, rfmTotals } from './summary.js';
 import { segmentData } from './segment-data.js';
 
 let engine = null;
@@ -87,6 +87,12 @@ window.bench = {
       const result = await engine.pivot();
       const ms = performance.now() - t0;
       return { ms, totals: pivotTotals(result), wasmBytes: engine.memoryBytes() };
+    }
+    if (task === 'cooc') {
+      const t0 = performance.now();
+      const result = await engine.cooc();
+      const ms = performance.now() - t0;
+      return { ms, totals: coocTotals(result), wasmBytes: engine.memoryBytes() };
     }
     if (task === 'segment_expr') {
       const t0 = performance.now();

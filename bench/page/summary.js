@@ -68,3 +68,23 @@ export function pivotTotals(cells) {
   }
   return totals;
 }
+
+/** `cooc`: pairs among this many products bought by the most customers … */
+export const COOC_PRODUCTS = 50;
+/** … and this many pairs kept, by customers descending, then `a`, `b` ascending. */
+export const COOC_PAIRS = 100;
+
+/**
+ * `{ pairs, count, first, list }` from `[{ a, b, count }]` in rank order: the number of
+ * pairs, their customer counts summed, the top pair, and the whole ranked list as one
+ * string (`a+b:count` joined by spaces) so the harness can compare it exactly.
+ */
+export function coocTotals(pairs) {
+  const list = pairs.map((p) => `${p.a}+${p.b}:${Number(p.count)}`);
+  return {
+    pairs: pairs.length,
+    count: pairs.reduce((s, p) => s + Number(p.count), 0),
+    first: list[0] ?? null,
+    list: list.join(' '),
+  };
+}

@@ -51,6 +51,20 @@ impl Column {
         }
     }
 
+    /// The rows `rows` of the column, in that order (a workspace snapshot).
+    pub fn take(&self, rows: &[u32]) -> crate::Result<Column> {
+        let data = super::customers::arrow_select_take(&self.array(), rows)?.to_data();
+        Ok(match self {
+            Column::Text(_) => Column::Text(StringArray::from(data)),
+            Column::CustomerKey(_) => Column::CustomerKey(UInt32Array::from(data)),
+            Column::OrderKey(_) => Column::OrderKey(UInt32Array::from(data)),
+            Column::Number(_) => Column::Number(Float64Array::from(data)),
+            Column::Date(_) => Column::Date(Date32Array::from(data)),
+            Column::Timestamp(_) => Column::Timestamp(TimestampMillisecondArray::from(data)),
+            Column::Bool(_) => Column::Bool(BooleanArray::from(data)),
+        })
+    }
+
     /// The Arrow array itself (key columns as their `u32` indexes).
     pub fn array(&self) -> ArrayRef {
         match self {

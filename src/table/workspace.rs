@@ -57,6 +57,8 @@ pub struct Workspace {
     pub(crate) segments: crate::segment::SegmentStore,
     /// The loyalty rules last used (`crate::loyalty::loyalty`); loads keep them.
     pub(crate) loyalty_rules: Option<crate::loyalty::LoyaltyRules>,
+    /// Fitted propensity models keyed by their score column (`crate::models::propensity`).
+    pub(crate) propensity_models: Vec<crate::models::propensity::PropensityModel>,
 }
 
 impl Workspace {
@@ -211,6 +213,57 @@ impl Workspace {
         self.customers
             .as_mut()
             .ok_or_else(|| crate::Error::MissingData("the customer table could not be built".into()))
+    }
+
+    /// The workspace as it was at the end of day `as_of`: every order line,
+    /// campaign event, consent, ticket, survey and web event dated after it is
+    /// left out (customers files, campaigns and spend are kept whole). Same key
+    /// dictionaries, so customer-table row `i` is the same customer in both.
+    /// Models fit on it (features as of a cut-off) and score the workspace
+    /// itself. Saved segments, rules and models are not carried over.
+    pub fn snapshot(&self, as_of: i32) -> Result<Workspace> {
+        let tables = self
+            .tables
+            .iter()
+            .map(|t| {
+                let field = match t.entity {
+                    Entity::Orders => "order_date",
+                    Entity::CampaignEvents | Entity::WebEvents => "timestamp",
+                    Entity::Consents => "updated_at",
+                    Entity::Tickets => "opened_at",
+                    Entity::Surveys => "answered_at",
+                    _ => return Ok(t.clone()),
+                };
+                let Some(dates) = t.field(field) else {
+                    return Ok(t.clone());
+                };
+                let keep: Vec<u32> = (0..t.rows)
+                    .filter(|&i| customers::day_at(dates, i).is_none_or(|d| d <= as_of))
+                    .map(|i| i as u32)
+                    .collect();
+                if keep.len() == t.rows {
+                    return Ok(t.clone());
+                }
+                let columns = t
+                    .columns
+                    .iter()
+                    .map(|(n, canonical, c)| Ok((n.clone(), *canonical, c.take(&keep)?)))
+                    .collect::<Result<_>>()?;
+                Ok(EntityTable {
+                    entity: t.entity,
+                    file: t.file.clone(),
+                    source: t.source.clone(),
+                    rows: keep.len(),
+                    columns,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Workspace {
+            tables,
+            customer_keys: self.customer_keys.clone(),
+            order_keys: self.order_keys.clone(),
+            ..Workspace::default()
+        })
     }
 
     /// The loyalty rules last used, if any.

@@ -2,6 +2,7 @@
 // Expressions are strings so bundling (renaming `op`) cannot break Arquero's parser.
 import * as aq from 'arquero';
 import { SEGMENT_ARQUERO, flatColumns } from '../segment-data.js';
+import { COOC_PAIRS, COOC_PRODUCTS } from '../summary.js';
 
 export async function createEngine() {
   let table = null;
@@ -137,6 +138,32 @@ export async function createEngine() {
           revenue: 'd => op.sum(d.amount)',
           customers: 'd => op.distinct(d.buyer) - (op.min(d.amount) < 0 ? 1 : 0)',
         })
+        .objects();
+    },
+    /**
+     * Timed: distinct (customer, product) of the non-return lines, the 50 products with
+     * the most customers, a self-join on the customer, pairs a < b counted, the top 100.
+     */
+    async cooc() {
+      const cp = table
+        .filter("d => d.amount >= 0 && d.customer_id != null && d.product_id != null && d.product_id !== ''")
+        .select('customer_id', 'product_id')
+        .dedupe();
+      const top = cp
+        .groupby('product_id')
+        .count({ as: 'n' })
+        .orderby(aq.desc('n'), 'product_id')
+        .slice(0, COOC_PRODUCTS)
+        .select('product_id');
+      const t = cp.semijoin(top, 'product_id');
+      return t
+        .rename({ product_id: 'a' })
+        .join(t.rename({ product_id: 'b' }), 'customer_id')
+        .filter('d => d.a < d.b')
+        .groupby('a', 'b')
+        .count({ as: 'count' })
+        .orderby(aq.desc('count'), 'a', 'b')
+        .slice(0, COOC_PAIRS)
         .objects();
     },
     /** Untimed: the flat synthetic customers table. */

@@ -1,6 +1,7 @@
 // DuckDB-wasm engine for the bench page: the single-threaded `eh` bundle, served locally.
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { SEGMENT_SQL, flatCsv } from '../segment-data.js';
+import { COOC_PAIRS, COOC_PRODUCTS } from '../summary.js';
 
 const LOAD_SQL = `CREATE TABLE orders AS SELECT * FROM read_csv('orders.csv',
   header = true, delim = ',', quote = '"',
@@ -49,6 +50,18 @@ const PIVOT_SQL = `SELECT category, strftime(order_date, '%Y-%m') AS month,
   sum(amount)::DOUBLE AS revenue,
   (count(DISTINCT customer_id) FILTER (WHERE amount >= 0))::DOUBLE AS customers
 FROM orders GROUP BY ALL`;
+
+// Co-occurrence as a SQL user writes it: distinct (customer, product) of the non-return
+// lines, the 50 products bought by the most customers (ties: id), a self-join on the
+// customer for every pair a < b among them, the top 100 by customers (ties: a, b).
+const COOC_SQL = `WITH cp AS (
+  SELECT DISTINCT customer_id, product_id FROM orders
+  WHERE amount >= 0 AND customer_id IS NOT NULL AND product_id IS NOT NULL AND product_id <> ''),
+top AS (SELECT product_id FROM cp GROUP BY product_id ORDER BY count(*) DESC, product_id LIMIT ${COOC_PRODUCTS}),
+t AS (SELECT cp.customer_id, cp.product_id FROM cp JOIN top USING (product_id))
+SELECT x.product_id AS a, y.product_id AS b, count(*)::DOUBLE AS count
+FROM t x JOIN t y ON x.customer_id = y.customer_id AND x.product_id < y.product_id
+GROUP BY ALL ORDER BY count DESC, a, b LIMIT ${COOC_PAIRS}`;
 
 export async function createEngine() {
   const worker = new Worker(new URL('/duckdb/duckdb-browser-eh.worker.js', location.href));
@@ -110,6 +123,10 @@ export async function createEngine() {
     /** Timed: the pivot query, read back as plain objects. */
     async pivot() {
       return (await conn.query(PIVOT_SQL)).toArray().map((r) => r.toJSON());
+    },
+    /** Timed: the co-occurrence query, read back as `[{ a, b, count }]`. */
+    async cooc() {
+      return (await conn.query(COOC_SQL)).toArray().map((r) => r.toJSON());
     },
     /** Untimed: the flat synthetic customers table. */
     async prepareSegment(data) {

@@ -2,6 +2,7 @@
 import * as rapport from '/pkg/rapport.js';
 import { tableFromIPC } from 'apache-arrow';
 import { SEGMENT_EXPR, entityFiles } from '../segment-data.js';
+import { COOC_PAIRS, COOC_PRODUCTS } from '../summary.js';
 
 /** Bytes the page hands to the core per push, as the page's worker reads a file. */
 export const CHUNK_BYTES = 1 << 20;
@@ -82,6 +83,14 @@ export async function createEngine() {
         out.push({ category, month, orders, revenue, customers });
       }));
       return out;
+    },
+    /**
+     * Timed: the top 100 pairs of products bought by the same customer among the 50
+     * products bought by the most customers, `[{ a, b, count }]` (see bench/README.md `cooc`).
+     */
+    async cooc() {
+      return ws.productPairs({ among: COOC_PRODUCTS, top: COOC_PAIRS, by: 'count', minCount: 1 })
+        .map(({ a, b, count }) => ({ a, b, count }));
     },
     /** Untimed: loads the synthetic customers' files and builds the customer table. */
     async prepareSegment(data) {

@@ -244,7 +244,7 @@ impl CustomerTable {
 }
 
 /// The rows `rows` of an array, in that order.
-fn arrow_select_take(a: &ArrayRef, rows: &[u32]) -> Result<ArrayRef> {
+pub(crate) fn arrow_select_take(a: &ArrayRef, rows: &[u32]) -> Result<ArrayRef> {
     let data = a.to_data();
     let mut m = arrow_data::transform::MutableArrayData::new(vec![&data], true, rows.len());
     // Runs of consecutive rows are copied as one extend.
