@@ -58,11 +58,7 @@ pub fn series(ws: &Workspace, period: Period, measure: Measure) -> Result<Series
                 };
                 values[s] += fresh as u8 as f64;
             }
-            Measure::Customers if !l.is_return => {
-                if active.insert((l.customer, s)) {
-                    values[s] += 1.0;
-                }
-            }
+            Measure::Customers if !l.is_return && active.insert((l.customer, s)) => values[s] += 1.0,
             _ => {}
         }
     });
