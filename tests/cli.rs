@@ -840,4 +840,88 @@ fn recommend_beats_popularity_on_the_bundled_sample() {
     );
     assert!(n(&e["without_history"]["model"]) > 50, "{e}");
     let _ = std::fs::remove_dir_all(dir);
+fn forecast_prints_history_forecast_and_backtest_in_the_issue_s_shape() {
+    // 30 months (2022-01 .. 2024-06) of two orders a month with a yearly pattern,
+    // and one order on 2024-07-03: July 2024 is partial.
+    let mut csv = String::from("order_id,customer_id,order_date,amount\n");
+    for i in 0..30 {
+        let (y, m) = (2022 + i / 12, i % 12 + 1);
+        let amount = 100 + 10 * (m * 7 % 12) + i;
+        csv += &format!("A{i},C{},{y}-{m:02}-05,{amount}\nB{i},D,{y}-{m:02}-20,50\n", i % 3);
+    }
+    csv += "X1,C0,2024-07-03,999\n";
+    let (_dir, orders) = folder_with_file("forecast", "orders.csv", &csv);
+    let o = orders.to_str().unwrap();
+    let args = [
+        "forecast",
+        "--orders",
+        o,
+        "--period",
+        "month",
+        "--measure",
+        "revenue",
+        "--horizon",
+        "6",
+        "--seed",
+        "5",
+    ];
+    let out = json(&rapport(&args));
+    assert!(
+        ["ets", "seasonal_naive"].contains(&out["method"].as_str().unwrap()),
+        "{}",
+        out["method"]
+    );
+    assert!(out["params"]["model"].is_string());
+    let history = out["history"].as_array().unwrap();
+    assert_eq!(history.len(), 30);
+    assert_eq!(history[0]["period"], "2022-01");
+    assert_eq!(history[29]["period"], "2024-06");
+    assert_eq!(history[0]["value"].as_f64(), Some(100.0 + 70.0 + 50.0));
+    assert_eq!(out["partial_period"], "2024-07");
+    let forecast = out["forecast"].as_array().unwrap();
+    assert_eq!(forecast.len(), 6);
+    assert_eq!(forecast[0]["period"], "2024-07");
+    for p in forecast {
+        let (lo, mean, hi) = (
+            p["lo95"].as_f64().unwrap(),
+            p["mean"].as_f64().unwrap(),
+            p["hi95"].as_f64().unwrap(),
+        );
+        assert!(lo <= mean && mean <= hi, "{p}");
+    }
+    let bt = &out["backtest"];
+    assert!(bt["mase"].as_f64().is_some() && bt["mape"].as_f64().is_some());
+    assert!(bt["baseline_mase"].as_f64().is_some());
+    let candidates = bt["candidates"].as_array().unwrap();
+    assert!(candidates
+        .iter()
+        .any(|c| c["name"] == "seasonal_naive" || c["name"] == "naive"));
+    let best = candidates
+        .iter()
+        .filter_map(|c| c["mase"].as_f64())
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(
+        bt["mase"].as_f64(),
+        Some(best),
+        "the backtest's best candidate is chosen"
+    );
+    assert_eq!(out["seed"], 5);
+    assert_eq!(json(&rapport(&args)), out, "the same seed repeats the forecast");
+
+    let customers = json(&rapport(&[
+        "forecast",
+        "--orders",
+        o,
+        "--measure",
+        "customers",
+        "--horizon",
+        "3",
+    ]));
+    assert_eq!(customers["forecast"].as_array().unwrap().len(), 3);
+    assert_eq!(customers["history"][0]["value"].as_f64(), Some(2.0));
+    let arima = rapport(&["forecast", "--orders", o, "--method", "arima"]);
+    assert!(!arima.status.success());
+    assert!(String::from_utf8_lossy(&arima.stderr).contains("ARIMA"));
+    let bad = rapport(&["forecast", "--orders", o, "--horizon", "0"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("option 'horizon'"));
 }

@@ -1,0 +1,529 @@
+//! Holt–Winters exponential smoothing in the component form of statsmodels'
+//! `ExponentialSmoothing` (and Hyndman et al. 2008): level, optionally an
+//! additive (possibly damped) trend and additive or multiplicative seasonality.
+//!
+//! With `ŷ_t = l_{t−1} + φ b_{t−1}` (times or plus `s_{t−m}`):
+//!
+//! ```text
+//! l_t = α (y_t − s_{t−m}) + (1 − α)(l_{t−1} + φ b_{t−1})        (additive season; y_t / s_{t−m} when multiplicative)
+//! b_t = β (l_t − l_{t−1}) + (1 − β) φ b_{t−1}
+//! s_t = γ (y_t − l_{t−1} − φ b_{t−1}) + (1 − γ) s_{t−m}         (y_t / (l_{t−1} + φ b_{t−1}) when multiplicative)
+//! ```
+//!
+//! Every parameter — α, β, γ, φ and the initial states l₀, b₀, s₀…s_{m−1} — is
+//! fitted by minimising the in-sample SSE (statsmodels'
+//! `initialization_method="estimated"`) with L-BFGS on a logistic transform
+//! under statsmodels' bounds: α, β ∈ (0, 1), γ ∈ (0, 1 − α), φ ∈ (0.8, 0.995).
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal};
+use serde::Serialize;
+
+use super::model::{quantile, FittedModel, ModelParams, Point};
+use crate::stats::optim::{lbfgs, numeric_gradient, LbfgsOptions, Minimum};
+use crate::{Error, Result};
+
+/// The trend component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    None,
+    Additive,
+    /// Additive and damped by φ.
+    Damped,
+}
+
+/// The seasonal component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Seasonal {
+    None,
+    Additive,
+    Multiplicative,
+}
+
+/// Which exponential-smoothing model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EtsSpec {
+    pub trend: Trend,
+    pub seasonal: Seasonal,
+    /// Periods per season (ignored without a seasonal component).
+    pub season: usize,
+}
+
+impl EtsSpec {
+    fn m(&self) -> usize {
+        if self.seasonal == Seasonal::None {
+            0
+        } else {
+            self.season
+        }
+    }
+
+    /// Observations needed to fit: two full seasons, else 4.
+    pub fn min_length(&self) -> usize {
+        (2 * self.m()).max(4)
+    }
+}
+
+/// Smoothing parameters and initial states (statsmodels' names in brackets).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EtsParams {
+    pub trend: Trend,
+    pub seasonal: Seasonal,
+    /// Periods per season (1 without a seasonal component).
+    pub season: usize,
+    /// α (`smoothing_level`).
+    pub alpha: f64,
+    /// β (`smoothing_trend`), 0 without a trend.
+    pub beta: f64,
+    /// γ (`smoothing_seasonal`), 0 without a season.
+    pub gamma: f64,
+    /// φ (`damping_trend`), 1 when not damped.
+    pub phi: f64,
+    /// l₀ (`initial_level`).
+    pub level0: f64,
+    /// b₀ (`initial_trend`), 0 without a trend.
+    pub trend0: f64,
+    /// s₀…s_{m−1} (`initial_seasons`), empty without a season.
+    pub seasons0: Vec<f64>,
+    /// In-sample sum of squared one-step errors.
+    pub sse: f64,
+    /// Residual standard deviation √(SSE/n).
+    pub sigma: f64,
+    /// Seed of the simulated intervals (multiplicative seasonality only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+/// The states after the last observation and the one-step fitted values.
+struct Run {
+    level: f64,
+    trend: f64,
+    /// The last m seasonal states, oldest first.
+    seasons: Vec<f64>,
+    fitted: Vec<f64>,
+}
+
+impl EtsParams {
+    /// Parameters with given values (SSE and σ are filled in by [`EtsParams::evaluate`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        spec: EtsSpec,
+        alpha: f64,
+        beta: f64,
+        gamma: f64,
+        phi: f64,
+        level0: f64,
+        trend0: f64,
+        seasons0: Vec<f64>,
+    ) -> Self {
+        EtsParams {
+            trend: spec.trend,
+            seasonal: spec.seasonal,
+            season: spec.m().max(1),
+            alpha,
+            beta,
+            gamma,
+            phi,
+            level0,
+            trend0,
+            seasons0,
+            sse: f64::NAN,
+            sigma: f64::NAN,
+            seed: None,
+        }
+    }
+
+    fn damping(&self) -> f64 {
+        match self.trend {
+            Trend::None => 0.0,
+            Trend::Additive => 1.0,
+            Trend::Damped => self.phi,
+        }
+    }
+
+    /// Runs the recursions over `y`.
+    fn run(&self, y: &[f64]) -> Run {
+        let m = self.seasons0.len();
+        let (a, b, g, phi) = (self.alpha, self.beta, self.gamma, self.damping());
+        let has_trend = self.trend != Trend::None;
+        let mut level = self.level0;
+        let mut trend = if has_trend { self.trend0 } else { 0.0 };
+        let mut seasons = self.seasons0.clone();
+        let mut fitted = Vec::with_capacity(y.len());
+        for (t, &yt) in y.iter().enumerate() {
+            let base = level + phi * trend;
+            let s = if m > 0 { seasons[t % m] } else { 0.0 };
+            let new_level = match self.seasonal {
+                Seasonal::None => {
+                    fitted.push(base);
+                    a * yt + (1.0 - a) * base
+                }
+                Seasonal::Additive => {
+                    fitted.push(base + s);
+                    a * (yt - s) + (1.0 - a) * base
+                }
+                Seasonal::Multiplicative => {
+                    fitted.push(base * s);
+                    a * yt / s + (1.0 - a) * base
+                }
+            };
+            if has_trend {
+                trend = b * (new_level - level) + (1.0 - b) * phi * trend;
+            }
+            match self.seasonal {
+                Seasonal::None => {}
+                Seasonal::Additive => seasons[t % m] = g * (yt - base) + (1.0 - g) * s,
+                Seasonal::Multiplicative => seasons[t % m] = g * yt / base + (1.0 - g) * s,
+            }
+            level = new_level;
+        }
+        // Rotate so the season of the next period comes first.
+        if m > 0 {
+            seasons.rotate_left(y.len() % m);
+        }
+        Run {
+            level,
+            trend,
+            seasons,
+            fitted,
+        }
+    }
+
+    /// The in-sample SSE of these parameters on `y`.
+    pub fn sse_on(&self, y: &[f64]) -> f64 {
+        let run = self.run(y);
+        y.iter().zip(&run.fitted).map(|(a, f)| (a - f) * (a - f)).sum()
+    }
+
+    /// These parameters with SSE and σ computed on `y`.
+    pub fn evaluate(mut self, y: &[f64]) -> Self {
+        self.sse = self.sse_on(y);
+        self.sigma = (self.sse / y.len().max(1) as f64).sqrt();
+        self
+    }
+
+    /// The point forecasts for 1..=h periods after `y` (the statsmodels `forecast`).
+    pub fn point_forecast(&self, y: &[f64], h: usize) -> Vec<f64> {
+        let run = self.run(y);
+        point_path(self, &run, h)
+    }
+}
+
+fn point_path(p: &EtsParams, run: &Run, h: usize) -> Vec<f64> {
+    let phi = p.damping();
+    let m = run.seasons.len();
+    let mut damp = 0.0;
+    let mut pow = 1.0;
+    (0..h)
+        .map(|k| {
+            pow *= phi;
+            damp += pow;
+            let base = run.level + damp * run.trend;
+            match p.seasonal {
+                Seasonal::None => base,
+                Seasonal::Additive => base + run.seasons[k % m],
+                Seasonal::Multiplicative => base * run.seasons[k % m],
+            }
+        })
+        .collect()
+}
+
+/// A fitted exponential-smoothing model: parameters and the series it was fitted on.
+#[derive(Debug, Clone)]
+pub struct EtsFit {
+    pub params: EtsParams,
+    y: Vec<f64>,
+}
+
+const Z95: f64 = 1.959_963_984_540_054;
+const PATHS: usize = 2000;
+
+impl FittedModel for EtsFit {
+    fn forecast(&self, h: usize) -> Vec<Point> {
+        let p = &self.params;
+        let run = p.run(&self.y);
+        let mean = point_path(p, &run, h);
+        if p.seasonal == Seasonal::Multiplicative {
+            return self.simulated(&run, mean);
+        }
+        // Hyndman et al. (2008), class 1: Var(h) = σ²(1 + Σ_{j<h} c_j²), with
+        // c_j = α + αβ(φ + … + φ^j) + γ·[j ≡ 0 mod m].
+        let phi = p.damping();
+        let m = p.seasons0.len();
+        let mut var = 0.0;
+        let mut damp = 0.0;
+        let mut pow = 1.0;
+        mean.iter()
+            .enumerate()
+            .map(|(k, &mu)| {
+                if k > 0 {
+                    let j = k;
+                    pow *= phi;
+                    damp += pow;
+                    let season = if m > 0 && j.is_multiple_of(m) { p.gamma } else { 0.0 };
+                    let c = p.alpha + p.alpha * p.beta * damp + season;
+                    var += c * c;
+                }
+                let half = Z95 * p.sigma * (1.0 + var).sqrt();
+                Point {
+                    mean: mu,
+                    lo95: mu - half,
+                    hi95: mu + half,
+                }
+            })
+            .collect()
+    }
+
+    fn params(&self) -> ModelParams {
+        ModelParams::Ets(self.params.clone())
+    }
+}
+
+impl EtsFit {
+    /// Intervals of the multiplicative model: 2.5 % and 97.5 % quantiles of
+    /// simulated paths with additive N(0, σ²) errors, seeded.
+    fn simulated(&self, run: &Run, mean: Vec<f64>) -> Vec<Point> {
+        let p = &self.params;
+        let h = mean.len();
+        let mut rng = ChaCha8Rng::seed_from_u64(p.seed.unwrap_or(0));
+        let noise = Normal::new(0.0, p.sigma.max(0.0)).ok();
+        let mut paths = vec![Vec::with_capacity(PATHS); h];
+        let phi = p.damping();
+        let m = run.seasons.len();
+        for _ in 0..PATHS {
+            let (mut level, mut trend, mut seasons) = (run.level, run.trend, run.seasons.clone());
+            for (k, path) in paths.iter_mut().enumerate() {
+                let base = level + phi * trend;
+                let s = seasons[k % m];
+                let e = noise.map_or(0.0, |n| n.sample(&mut rng));
+                let y = base * s + e;
+                let new_level = p.alpha * y / s + (1.0 - p.alpha) * base;
+                trend = p.beta * (new_level - level) + (1.0 - p.beta) * phi * trend;
+                seasons[k % m] = p.gamma * y / base + (1.0 - p.gamma) * s;
+                level = new_level;
+                path.push(y);
+            }
+        }
+        mean.into_iter()
+            .zip(paths.iter_mut())
+            .map(|(mu, path)| {
+                path.sort_unstable_by(f64::total_cmp);
+                Point {
+                    mean: mu,
+                    lo95: quantile(path, 0.025),
+                    hi95: quantile(path, 0.975),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Grid points the least-squares fit starts from.
+const STARTS: usize = 3;
+
+const PHI_LO: f64 = 0.8;
+const PHI_HI: f64 = 0.995;
+
+fn logistic(u: f64) -> f64 {
+    1.0 / (1.0 + (-u).exp())
+}
+
+fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    (p / (1.0 - p)).ln()
+}
+
+/// The free parameters of a spec, mapped to and from an unconstrained vector:
+/// `[α, β?, γ?, φ?, l₀, b₀?, s₀…]` with states divided by `scale`.
+struct Layout {
+    spec: EtsSpec,
+    scale: f64,
+}
+
+impl Layout {
+    fn decode(&self, u: &[f64]) -> EtsParams {
+        let spec = self.spec;
+        let mut i = 0;
+        let mut next = || {
+            i += 1;
+            u[i - 1]
+        };
+        let alpha = logistic(next());
+        let beta = if spec.trend != Trend::None {
+            logistic(next())
+        } else {
+            0.0
+        };
+        let gamma = if spec.seasonal != Seasonal::None {
+            (1.0 - alpha) * logistic(next())
+        } else {
+            0.0
+        };
+        let phi = if spec.trend == Trend::Damped {
+            PHI_LO + (PHI_HI - PHI_LO) * logistic(next())
+        } else if spec.trend == Trend::Additive {
+            1.0
+        } else {
+            0.0
+        };
+        let level0 = next() * self.scale;
+        let trend0 = if spec.trend != Trend::None {
+            next() * self.scale
+        } else {
+            0.0
+        };
+        let seasons0 = match spec.seasonal {
+            Seasonal::None => vec![],
+            Seasonal::Additive => (0..spec.m()).map(|_| next() * self.scale).collect(),
+            Seasonal::Multiplicative => (0..spec.m()).map(|_| next()).collect(),
+        };
+        EtsParams::new(spec, alpha, beta, gamma, phi, level0, trend0, seasons0)
+    }
+
+    fn encode(&self, p: &EtsParams) -> Vec<f64> {
+        let spec = self.spec;
+        let mut u = vec![logit(p.alpha)];
+        if spec.trend != Trend::None {
+            u.push(logit(p.beta));
+        }
+        if spec.seasonal != Seasonal::None {
+            u.push(logit(p.gamma / (1.0 - p.alpha)));
+        }
+        if spec.trend == Trend::Damped {
+            u.push(logit((p.phi - PHI_LO) / (PHI_HI - PHI_LO)));
+        }
+        u.push(p.level0 / self.scale);
+        if spec.trend != Trend::None {
+            u.push(p.trend0 / self.scale);
+        }
+        match spec.seasonal {
+            Seasonal::None => {}
+            Seasonal::Additive => u.extend(p.seasons0.iter().map(|s| s / self.scale)),
+            Seasonal::Multiplicative => u.extend(p.seasons0.iter().copied()),
+        }
+        u
+    }
+}
+
+/// statsmodels' "simple" initial states: the first season's mean, the mean
+/// change between the first two seasons, the first season's deviations.
+fn initial_states(spec: EtsSpec, y: &[f64]) -> (f64, f64, Vec<f64>) {
+    let m = spec.m();
+    if m == 0 {
+        return (y[0], y[1] - y[0], vec![]);
+    }
+    let first = y[..m].iter().sum::<f64>() / m as f64;
+    let second = y[m..2 * m].iter().sum::<f64>() / m as f64;
+    let seasons = match spec.seasonal {
+        Seasonal::Multiplicative => y[..m].iter().map(|v| v / first).collect(),
+        _ => y[..m].iter().map(|v| v - first).collect(),
+    };
+    (first, (second - first) / m as f64, seasons)
+}
+
+/// Fits `spec` to `y` by least squares; `seed` drives the simulated intervals
+/// of multiplicative models.
+pub fn fit(spec: EtsSpec, y: &[f64], seed: u64) -> Result<EtsFit> {
+    let model = "forecast (exponential smoothing)";
+    if y.len() < spec.min_length() {
+        return Err(Error::model(
+            model,
+            format!(
+                "{} periods of history, {} needed for this model",
+                y.len(),
+                spec.min_length()
+            ),
+        ));
+    }
+    if y.iter().any(|v| !v.is_finite()) {
+        return Err(Error::model(model, "the series has a missing or infinite value"));
+    }
+    if spec.seasonal == Seasonal::Multiplicative && y.iter().any(|&v| v <= 0.0) {
+        return Err(Error::model(
+            model,
+            "multiplicative seasonality needs a positive series",
+        ));
+    }
+    let scale = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
+    let scale = if scale > 0.0 { scale } else { 1.0 };
+    let layout = Layout { spec, scale };
+    let (l0, b0, s0) = initial_states(spec, y);
+    let objective = |u: &[f64]| {
+        let sse = layout.decode(u).sse_on(y) / (scale * scale);
+        if sse.is_finite() {
+            sse
+        } else {
+            f64::INFINITY
+        }
+    };
+    // A coarse grid over the smoothing parameters with the initial states
+    // fixed (as statsmodels' brute start), then L-BFGS over everything.
+    let mut starts: Vec<(f64, Vec<f64>)> = Vec::new();
+    let betas: &[f64] = if spec.trend == Trend::None {
+        &[0.0]
+    } else {
+        &[0.01, 0.1, 0.3]
+    };
+    let gammas: &[f64] = if spec.seasonal == Seasonal::None {
+        &[0.0]
+    } else {
+        &[0.05, 0.3, 0.6]
+    };
+    for &alpha in &[0.1, 0.3, 0.5, 0.8] {
+        for &beta in betas {
+            for &gamma in gammas {
+                let start = EtsParams::new(spec, alpha, beta, gamma * (1.0 - alpha), 0.98, l0, b0, s0.clone());
+                let u = layout.encode(&start);
+                starts.push((objective(&u), u));
+            }
+        }
+    }
+    starts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let options = LbfgsOptions {
+        max_iterations: 500,
+        ..LbfgsOptions::default()
+    };
+    let mut fg = |u: &[f64], g: &mut [f64]| {
+        numeric_gradient(objective, u, g);
+        objective(u)
+    };
+    // L-BFGS from the best STARTS grid points; each optimum is restarted once
+    // to refresh the curvature memory.
+    let mut best: Option<Minimum> = None;
+    for (_, start) in starts.iter().take(STARTS) {
+        let mut min = lbfgs(&mut fg, start, &options);
+        let again = lbfgs(&mut fg, &min.x, &options);
+        if again.value < min.value {
+            min = again;
+        }
+        if best.as_ref().is_none_or(|b| min.value < b.value) {
+            best = Some(min);
+        }
+    }
+    let Some(min) = best else {
+        return Err(Error::model(model, "no starting point"));
+    };
+    if !min.value.is_finite() {
+        return Err(Error::model(
+            model,
+            "the least-squares fit did not reach a finite error",
+        ));
+    }
+    let mut params = layout.decode(&min.x).evaluate(y);
+    if spec.seasonal == Seasonal::Multiplicative {
+        params.seed = Some(seed);
+    }
+    Ok(EtsFit { params, y: y.to_vec() })
+}
+
+/// A model with given parameters (no fitting), e.g. to check the recursions.
+pub fn with_params(params: EtsParams, y: &[f64]) -> EtsFit {
+    EtsFit {
+        params: params.evaluate(y),
+        y: y.to_vec(),
+    }
+}
