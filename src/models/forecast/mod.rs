@@ -1,1 +1,3 @@
 //! forecast model (being built).
+
+pub mod arima;
