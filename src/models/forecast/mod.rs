@@ -4,6 +4,7 @@
 //! rolling-origin backtest (MASE on the seasonal-naive scale), with 95 %
 //! prediction intervals. See README "Forecasts".
 
+pub mod arima;
 mod backtest;
 pub mod ets;
 mod model;
