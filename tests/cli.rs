@@ -925,3 +925,71 @@ fn forecast_prints_history_forecast_and_backtest_in_the_issue_s_shape() {
     let bad = rapport(&["forecast", "--orders", o, "--horizon", "0"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("option 'horizon'"));
 }
+fn clv_fits_cdnow_like_lifetimes_and_writes_one_row_per_customer() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cdnow");
+    let reference: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("reference.json")).unwrap()).unwrap();
+    let dir = temp_dir("clv");
+    let out = dir.join("clv.csv");
+    let report = json(&rapport(&[
+        "clv",
+        "--orders",
+        root.join("orders.csv").to_str().unwrap(),
+        "--calibration-end",
+        "1997-09-30",
+        "--holdout-end",
+        "1998-06-30",
+        "--time-unit",
+        "week",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let rel = |got: &serde_json::Value, want: &serde_json::Value| {
+        let (g, w) = (got.as_f64().unwrap(), want.as_f64().unwrap());
+        (g - w).abs() / w.abs()
+    };
+    for p in ["r", "alpha", "a", "b"] {
+        assert!(rel(&report["bgnbd"][p], &reference["bgnbd"][p]) < 1e-4, "{p}");
+        assert!(report["bgnbd"]["se"][p].as_f64().unwrap() > 0.0, "se {p}");
+    }
+    assert!(
+        rel(
+            &report["bgnbd"]["log_likelihood"],
+            &reference["bgnbd"]["log_likelihood"]
+        ) < 1e-6
+    );
+    for p in ["p", "q", "v"] {
+        assert!(
+            rel(&report["gamma_gamma"][p], &reference["gamma_gamma"][p]) < 0.01,
+            "{p}"
+        );
+    }
+    assert_eq!(report["holdout"]["actual"], reference["holdout"]["actual"]);
+    assert!(rel(&report["holdout"]["predicted"], &reference["holdout"]["predicted"]) < 1e-4);
+    assert_eq!(report["holdout"]["buckets"].as_array().unwrap().len(), 8);
+    assert!(report["warnings"].is_array());
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,clv")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2357);
+    assert!(rows
+        .iter()
+        .all(|r| r.len() == 8 && (0.0..=1.0).contains(&r[5].parse::<f64>().unwrap())));
+
+    let bad = rapport(&[
+        "clv",
+        "--orders",
+        root.join("orders.csv").to_str().unwrap(),
+        "--holdout-end",
+        "1998-06-30",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("calibrationEnd"));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -394,4 +394,33 @@ fn recommendations_pairs_rules_and_the_next_best_product_column() {
     assert!(ws.segment_count("next_best_product = 'C'").unwrap() >= 1.0);
     let bad = ws.product_pairs(Some(options(r#"{"by":"support"}"#))).unwrap_err();
     assert_eq!(get(&bad, "code").as_string().as_deref(), Some("OPTIONS"));
+#[wasm_bindgen_test]
+fn fit_clv_reports_the_models_and_adds_segmentable_columns() {
+    let mut csv = String::from("order_id,customer_id,order_date,amount\n");
+    // 60 customers: every third buys monthly, the others once or twice.
+    for c in 0..60 {
+        let orders = if c % 3 == 0 { 8 } else { 1 + c % 2 };
+        for k in 0..orders {
+            let day = 1 + (c % 28);
+            csv.push_str(&format!("O{c}-{k},C{c},2024-{:02}-{day:02},{}\n", 1 + k, 10 + c));
+        }
+    }
+    let mut ws = Workspace::new();
+    ws.load(Some("orders".into()), csv.as_bytes(), None, None).unwrap();
+    let r = ws
+        .fit_clv(Some(options(
+            r#"{"calibrationEnd":"2024-05-31","holdoutEnd":"2024-08-31","timeUnit":"week"}"#,
+        )))
+        .unwrap();
+    let bg = get(&r, "bgnbd");
+    assert!(get(&bg, "r").as_f64().unwrap() > 0.0);
+    assert!(get(&bg, "logLikelihood").as_f64().unwrap().is_finite());
+    let holdout = get(&r, "holdout");
+    assert!(get(&holdout, "predicted").as_f64().unwrap().is_finite());
+    let columns: js_sys::Array = get(&r, "columns").dyn_into().unwrap();
+    assert_eq!(columns.get(0).as_string().as_deref(), Some("p_alive"));
+    let s = ws.segment("p_alive <= 1").unwrap();
+    assert_eq!(get(&s, "count").as_f64(), Some(60.0));
+    let err = ws.fit_clv(Some(options(r#"{"timeUnit":"month"}"#))).unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
 }

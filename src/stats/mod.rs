@@ -4,6 +4,7 @@ pub mod linalg;
 pub mod optim;
 pub mod quantile;
 pub mod seed;
+pub mod special;
 mod text;
 
 pub use text::nearest;
