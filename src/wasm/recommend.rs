@@ -61,7 +61,7 @@ export interface Recommendation { productId: string; score: number; reason: stri
 export interface RecommendOptions {
   /** Products per customer (default 10). */
   k?: number;
-  /** Customers with fewer distinct products get similar customers' purchases blended in (default 3). */
+  /** Customers with fewer distinct products get similar customers' purchases blended in (default 1). */
   minHistory?: number;
   /** Similar customers looked at (default 100). */
   neighbours?: number;
@@ -156,7 +156,7 @@ impl JsWorkspace {
     ///
     /// @param customerId - the id as in the loaded files.
     /// @param k - how many (default 10).
-    /// @param options - `{ minHistory = 3, neighbours = 100, metric = "cosine" }`.
+    /// @param options - `{ minHistory = 1, neighbours = 100, metric = "cosine" }`.
     /// @returns `[{ productId, score, reason }]`, best first.
     /// @throws RapportError `OPTIONS` (field `customerId`) for an unknown id.
     ///

@@ -118,7 +118,7 @@ impl RuleParams {
 pub struct RecommendParams {
     /// Products per customer (default 10).
     pub k: Option<usize>,
-    /// Customers with fewer distinct products than this get neighbours' purchases blended in (default 3).
+    /// Customers with fewer distinct products than this get neighbours' purchases blended in (default 1).
     pub min_history: Option<usize>,
     /// Neighbours per customer (default 100).
     pub neighbours: Option<usize>,
@@ -142,7 +142,7 @@ impl Default for RecommendOptions {
     fn default() -> Self {
         RecommendOptions {
             k: 10,
-            min_history: 3,
+            min_history: 1,
             neighbours: 100,
             metric: Metric::Cosine,
             split: None,
