@@ -930,6 +930,7 @@ fn clv_fits_cdnow_like_lifetimes_and_writes_one_row_per_customer() {
     let reference: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("reference.json")).unwrap()).unwrap();
     let dir = temp_dir("clv");
+    std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("clv.csv");
     let report = json(&rapport(&[
         "clv",

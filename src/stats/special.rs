@@ -55,7 +55,7 @@ pub fn digamma(x: f64) -> f64 {
     }
     let mut x = x;
     let mut acc = 0.0;
-    while x < 6.0 {
+    while x < 12.0 {
         acc -= 1.0 / x;
         x += 1.0;
     }

@@ -66,10 +66,8 @@ pub(crate) fn run(args: ClvArgs) -> Result<()> {
     }
     .check(&ws)?;
     let fit = clv::fit_clv(&mut ws, &opts, today())?;
-    let file = File::create(&args.out).map_err(|e| Error::Format {
-        file: args.out.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    let file = File::create(&args.out)
+        .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", args.out.display()))))?;
     let mut w = BufWriter::new(file);
     writeln!(
         w,
