@@ -993,4 +993,73 @@ fn clv_fits_cdnow_like_lifetimes_and_writes_one_row_per_customer() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("calibrationEnd"));
     let _ = std::fs::remove_dir_all(dir);
+fn propensity_prints_the_churn_report_and_writes_every_score() {
+    // 120 customers; every third stops buying before the cut-off (2024-09-30).
+    let mut orders = String::from("order_id,customer_id,order_date,amount\n");
+    let day0 = 19_723; // 2024-01-01
+    let mut n = 0;
+    for c in 0..120 {
+        let interval = 15 + (c * 7) % 40;
+        let stop = if c % 3 == 0 {
+            day0 + 40 + (c * 13) % 220
+        } else {
+            day0 + 365
+        };
+        let mut d = day0 + c % 20;
+        while d <= stop {
+            n += 1;
+            let (y, m, dd) = rapport::calendar::civil_from_days(d);
+            orders.push_str(&format!(
+                "O{n},C{c:03},{y:04}-{m:02}-{dd:02},{}.50\n",
+                10 + (c * n) % 90
+            ));
+            d += interval;
+        }
+    }
+    let (dir, file) = folder_with_file("propensity", "orders.csv", &orders);
+    let (f, out) = (file.to_str().unwrap(), dir.join("scores.csv"));
+    let args = [
+        "propensity",
+        "--orders",
+        f,
+        "--label",
+        "churn",
+        "--cutoff",
+        "2024-09-30",
+        "--window-days",
+        "90",
+        "--seed",
+        "7",
+        "--explain",
+        "C003",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let r = json(&rapport(&args));
+    assert_eq!(r["column"], "churn_risk");
+    assert_eq!(r["seed"], 7);
+    assert_eq!(r["n_train"].as_u64().unwrap() + r["n_test"].as_u64().unwrap(), 120);
+    assert!(r["auc"].as_f64().unwrap() > 0.7, "{}", r["auc"]);
+    assert_eq!(r["baseline"]["column"], "recency_days");
+    assert!(r["baseline_auc"].as_f64().is_some());
+    assert!(r["log_loss"].as_f64().unwrap() > 0.0);
+    assert_eq!(r["calibration"].as_array().unwrap().len(), 10);
+    assert_eq!(r["gains"].as_array().unwrap().len(), 10);
+    assert!(r["coefficients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["feature"] == "recency_days"));
+    assert_eq!(r["explanation"]["customer_id"], "C003");
+    let scores = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(scores.lines().next(), Some("customer_id,churn_risk"));
+    assert_eq!(scores.lines().count(), 121);
+    let same = json(&rapport(&args));
+    assert_eq!(same["auc"], r["auc"], "the same seed, the same split");
+
+    let bad = rapport(&["propensity", "--orders", f, "--label", "upsell"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("'label'"));
+    let no_events = rapport(&["propensity", "--orders", f, "--label", "response"]);
+    assert!(String::from_utf8_lossy(&no_events.stderr).contains("campaign events"));
 }

@@ -423,4 +423,31 @@ fn fit_clv_reports_the_models_and_adds_segmentable_columns() {
     assert_eq!(get(&s, "count").as_f64(), Some(60.0));
     let err = ws.fit_clv(Some(options(r#"{"timeUnit":"month"}"#))).unwrap_err();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
+#[wasm_bindgen_test]
+fn propensity_adds_its_column_and_explains_a_score() {
+    let mut orders = String::from("order_id,customer_id,order_date,amount\n");
+    let mut n = 0;
+    for c in 0..60 {
+        // Every third customer stops buying in the spring.
+        let last_month = if c % 3 == 0 { 3 + c % 4 } else { 12 };
+        for m in (1 + c % 2..=last_month).step_by(1 + c % 3) {
+            n += 1;
+            orders.push_str(&format!("O{n},C{c:02},2024-{m:02}-10,{}\n", 10 + c));
+        }
+    }
+    let mut ws = Workspace::new();
+    ws.load(Some("orders".into()), orders.as_bytes(), None, None).unwrap();
+    let options: JsValue = js_sys::JSON::parse(r#"{"cutoff":"2024-09-30","windowDays":90,"seed":7}"#).unwrap();
+    let r = ws.propensity(Some(options.unchecked_into())).unwrap();
+    assert_eq!(get(&r, "column").as_string().as_deref(), Some("churn_risk"));
+    assert_eq!(get(&r, "seed").as_f64(), Some(7.0));
+    assert!(get(&r, "auc").as_f64().is_some());
+    assert!(get(&r, "baselineAuc").as_f64().is_some());
+    assert_eq!(js_sys::Array::from(&get(&r, "gains")).length(), 10);
+    assert_eq!(ws.segment_count("churn_risk >= 0").unwrap(), 60.0);
+    let e = ws.explain_score("churn_risk", "C03").unwrap();
+    assert_eq!(get(&e, "customerId").as_string().as_deref(), Some("C03"));
+    assert!(get(&e, "score").as_f64().is_some());
+    let err = ws.explain_score("nope", "C03").unwrap_err();
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("model"));
 }
