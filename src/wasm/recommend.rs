@@ -180,7 +180,7 @@ impl JsWorkspace {
             .map_err(js_error)?
             .k;
         }
-        to_js(&rec::recommend(&mut self.ws()?, customer_id, &opts, today()).map_err(js_error)?)
+        to_js(&rec::recommend(&mut *self.ws()?, customer_id, &opts, today()).map_err(js_error)?)
     }
 
     /// Hit-rate@k and recall@k on a time-based holdout (fit on the lines
@@ -198,7 +198,7 @@ impl JsWorkspace {
     #[wasm_bindgen(js_name = evaluateRecommendations, unchecked_return_type = "RecommendationEvaluation")]
     pub fn evaluate_recommendations(&mut self, options: Option<JsRecommendOptions>) -> Result<JsValue, JsValue> {
         let opts = recommend_params(options)?;
-        to_js(&rec::evaluate_workspace(&mut self.ws()?, &opts, today()).map_err(js_error)?)
+        to_js(&rec::evaluate_workspace(&mut *self.ws()?, &opts, today()).map_err(js_error)?)
     }
 
     /// Adds the `next_best_product` column (each customer's top recommendation)
@@ -215,6 +215,6 @@ impl JsWorkspace {
     #[wasm_bindgen(js_name = addNextBestProduct, unchecked_return_type = "NextBestSummary")]
     pub fn add_next_best_product(&mut self, options: Option<JsRecommendOptions>) -> Result<JsValue, JsValue> {
         let opts = recommend_params(options)?;
-        to_js(&rec::add_next_best_product(&mut self.ws()?, &opts, today()).map_err(js_error)?)
+        to_js(&rec::add_next_best_product(&mut *self.ws()?, &opts, today()).map_err(js_error)?)
     }
 }
