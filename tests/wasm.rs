@@ -450,4 +450,27 @@ fn propensity_adds_its_column_and_explains_a_score() {
     assert!(get(&e, "score").as_f64().is_some());
     let err = ws.explain_score("nope", "C03").unwrap_err();
     assert_eq!(get(&err, "field").as_string().as_deref(), Some("model"));
+#[wasm_bindgen_test]
+fn forecast_answers_history_forecast_and_backtest_and_checks_its_options() {
+    let mut ws = Workspace::new();
+    let mut csv = String::from("order_id,customer_id,order_date,amount\n");
+    for i in 0..24 {
+        csv += &format!("O{i},C{},{}-{:02}-10,{}\n", i % 2, 2022 + i / 12, i % 12 + 1, 100 + 5 * (i % 12));
+    }
+    ws.load(Some("orders".into()), csv.as_bytes(), None, None).unwrap();
+    let r = ws
+        .forecast(Some(options(r#"{"period":"month","measure":"revenue","horizon":3,"seed":7}"#)))
+        .unwrap();
+    assert_eq!(get(&r, "seed").as_f64(), Some(7.0));
+    let history: js_sys::Array = get(&r, "history").dyn_into().unwrap();
+    assert_eq!(history.length(), 23, "2023-12 ends on the 10th: partial");
+    assert_eq!(get(&r, "partialPeriod").as_string().as_deref(), Some("2023-12"));
+    let forecast: js_sys::Array = get(&r, "forecast").dyn_into().unwrap();
+    assert_eq!(forecast.length(), 3);
+    assert_eq!(get(&forecast.get(0), "period").as_string().as_deref(), Some("2023-12"));
+    assert!(get(&forecast.get(0), "lo95").as_f64().is_some());
+    assert!(get(&get(&r, "backtest"), "baselineMase").as_f64().is_some());
+    let err = ws.forecast(Some(options(r#"{"method":"arima"}"#))).unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
+    assert!(ws.forecast(Some(options(r#"{"horizn":3}"#))).is_err());
 }

@@ -86,6 +86,7 @@ fn least_squares_fit_is_at_least_as_good_as_statsmodels() {
     for fit in &fits {
         let ours = ets::fit(spec_of(fit), &y, 1).unwrap();
         let sse = fit["sse"].as_f64().unwrap();
+        println!("{}: SSE ours {} statsmodels {sse}", fit["seasonal"], ours.params.sse);
         assert!(
             ours.params.sse <= sse * (1.0 + 1e-6),
             "{}: our SSE {} vs statsmodels {sse}",
