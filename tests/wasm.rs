@@ -455,11 +455,19 @@ fn forecast_answers_history_forecast_and_backtest_and_checks_its_options() {
     let mut ws = Workspace::new();
     let mut csv = String::from("order_id,customer_id,order_date,amount\n");
     for i in 0..24 {
-        csv += &format!("O{i},C{},{}-{:02}-10,{}\n", i % 2, 2022 + i / 12, i % 12 + 1, 100 + 5 * (i % 12));
+        csv += &format!(
+            "O{i},C{},{}-{:02}-10,{}\n",
+            i % 2,
+            2022 + i / 12,
+            i % 12 + 1,
+            100 + 5 * (i % 12)
+        );
     }
     ws.load(Some("orders".into()), csv.as_bytes(), None, None).unwrap();
     let r = ws
-        .forecast(Some(options(r#"{"period":"month","measure":"revenue","horizon":3,"seed":7}"#)))
+        .forecast(Some(options(
+            r#"{"period":"month","measure":"revenue","horizon":3,"seed":7}"#,
+        )))
         .unwrap();
     assert_eq!(get(&r, "seed").as_f64(), Some(7.0));
     let history: js_sys::Array = get(&r, "history").dyn_into().unwrap();
