@@ -840,6 +840,9 @@ fn recommend_beats_popularity_on_the_bundled_sample() {
     );
     assert!(n(&e["without_history"]["model"]) > 50, "{e}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn forecast_prints_history_forecast_and_backtest_in_the_issue_s_shape() {
     // 30 months (2022-01 .. 2024-06) of two orders a month with a yearly pattern,
     // and one order on 2024-07-03: July 2024 is partial.
@@ -867,7 +870,7 @@ fn forecast_prints_history_forecast_and_backtest_in_the_issue_s_shape() {
     ];
     let out = json(&rapport(&args));
     assert!(
-        ["ets", "seasonal_naive"].contains(&out["method"].as_str().unwrap()),
+        ["ets", "seasonal_naive", "arima"].contains(&out["method"].as_str().unwrap()),
         "{}",
         out["method"]
     );
@@ -919,12 +922,16 @@ fn forecast_prints_history_forecast_and_backtest_in_the_issue_s_shape() {
     ]));
     assert_eq!(customers["forecast"].as_array().unwrap().len(), 3);
     assert_eq!(customers["history"][0]["value"].as_f64(), Some(2.0));
-    let arima = rapport(&["forecast", "--orders", o, "--method", "arima"]);
-    assert!(!arima.status.success());
-    assert!(String::from_utf8_lossy(&arima.stderr).contains("ARIMA"));
+    let arima = json(&rapport(&["forecast", "--orders", o, "--method", "arima", "--horizon", "3"]));
+    assert_eq!(arima["method"], "arima");
+    assert_eq!(arima["params"]["model"], "arima");
+    assert!(arima["params"]["log_likelihood"].as_f64().is_some(), "{arima}");
+    assert_eq!(arima["forecast"].as_array().unwrap().len(), 3);
     let bad = rapport(&["forecast", "--orders", o, "--horizon", "0"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("option 'horizon'"));
 }
+
+#[test]
 fn clv_fits_cdnow_like_lifetimes_and_writes_one_row_per_customer() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cdnow");
     let reference: serde_json::Value =
@@ -993,6 +1000,9 @@ fn clv_fits_cdnow_like_lifetimes_and_writes_one_row_per_customer() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("calibrationEnd"));
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn propensity_prints_the_churn_report_and_writes_every_score() {
     // 120 customers; every third stops buying before the cut-off (2024-09-30).
     let mut orders = String::from("order_id,customer_id,order_date,amount\n");

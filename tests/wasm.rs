@@ -394,6 +394,8 @@ fn recommendations_pairs_rules_and_the_next_best_product_column() {
     assert!(ws.segment_count("next_best_product = 'C'").unwrap() >= 1.0);
     let bad = ws.product_pairs(Some(options(r#"{"by":"support"}"#))).unwrap_err();
     assert_eq!(get(&bad, "code").as_string().as_deref(), Some("OPTIONS"));
+}
+
 #[wasm_bindgen_test]
 fn fit_clv_reports_the_models_and_adds_segmentable_columns() {
     let mut csv = String::from("order_id,customer_id,order_date,amount\n");
@@ -423,6 +425,8 @@ fn fit_clv_reports_the_models_and_adds_segmentable_columns() {
     assert_eq!(get(&s, "count").as_f64(), Some(60.0));
     let err = ws.fit_clv(Some(options(r#"{"timeUnit":"month"}"#))).unwrap_err();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
+}
+
 #[wasm_bindgen_test]
 fn propensity_adds_its_column_and_explains_a_score() {
     let mut orders = String::from("order_id,customer_id,order_date,amount\n");
@@ -450,6 +454,8 @@ fn propensity_adds_its_column_and_explains_a_score() {
     assert!(get(&e, "score").as_f64().is_some());
     let err = ws.explain_score("nope", "C03").unwrap_err();
     assert_eq!(get(&err, "field").as_string().as_deref(), Some("model"));
+}
+
 #[wasm_bindgen_test]
 fn forecast_answers_history_forecast_and_backtest_and_checks_its_options() {
     let mut ws = Workspace::new();
@@ -478,7 +484,10 @@ fn forecast_answers_history_forecast_and_backtest_and_checks_its_options() {
     assert_eq!(get(&forecast.get(0), "period").as_string().as_deref(), Some("2023-12"));
     assert!(get(&forecast.get(0), "lo95").as_f64().is_some());
     assert!(get(&get(&r, "backtest"), "baselineMase").as_f64().is_some());
-    let err = ws.forecast(Some(options(r#"{"method":"arima"}"#))).unwrap_err();
+    let arima = ws.forecast(Some(options(r#"{"method":"arima","horizon":3}"#))).unwrap();
+    assert_eq!(get(&arima, "method").as_string().as_deref(), Some("arima"));
+    assert!(get(&get(&arima, "params"), "logLikelihood").as_f64().is_some());
+    let err = ws.forecast(Some(options(r#"{"method":"holt"}"#))).unwrap_err();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
     assert!(ws.forecast(Some(options(r#"{"horizn":3}"#))).is_err());
 }

@@ -7,3 +7,4 @@ import "./select-page.mjs";
 import "./cohorts-page.mjs";
 import "./loyalty-reports-page.mjs";
 import "./customer-page.mjs";
+import "./predictions-page.mjs";

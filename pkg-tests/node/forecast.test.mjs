@@ -52,7 +52,12 @@ test("orders and customers per week, and option errors", () => {
   assert.match(w.history[0].period, /^\d{4}-W\d{2}$/);
   assert.equal(w.forecast.length, 4);
   assert.equal(w.method, "ets");
-  assert.throws(() => ws.forecast({ method: "arima" }), (e) => e.code === "OPTIONS" && /ARIMA/.test(e.message));
+  const a = ws.forecast({ period: "month", measure: "revenue", horizon: 6, method: "arima" });
+  assert.equal(a.method, "arima");
+  assert.equal(a.params.model, "arima");
+  assert.ok(Number.isFinite(a.params.logLikelihood) && a.params.order.season >= 1);
+  assert.ok(a.forecast.every((p) => p.lo95 <= p.mean && p.mean <= p.hi95));
+  assert.throws(() => ws.forecast({ method: "holt" }), (e) => e.code === "OPTIONS" && e.field === "method");
   assert.throws(() => ws.forecast({ horizon: 0 }), (e) => e.code === "OPTIONS" && e.field === "horizon");
   assert.throws(() => ws.forecast({ horizn: 3 }), (e) => e.code === "OPTIONS");
 });

@@ -35,8 +35,17 @@ export interface EtsParams {
   seed?: number;
 }
 
+/** A seasonal ARIMA(p,d,q)(sp,sd,sq)[season] fit (`crate::models::forecast::arima::Params`); order chosen by AICc. */
+export interface ArimaParams {
+  model: "arima";
+  order: { p: number; d: number; q: number; sp: number; sd: number; sq: number; season: number; constant: boolean };
+  /** φ of 1 − φ₁B − …, θ of 1 + θ₁B + …, and their seasonal counterparts. */
+  ar: number[]; ma: number[]; sar: number[]; sma: number[];
+  constant: number | null; sigma2: number; logLikelihood: number; aic: number; aicc: number;
+}
+
 /** The fitted method's parameters, tagged by `model`. */
-export type ForecastModelParams = EtsParams | { model: "seasonal_naive"; season: number; sigma: number };
+export type ForecastModelParams = EtsParams | ArimaParams | { model: "seasonal_naive"; season: number; sigma: number };
 
 /** One candidate in the backtest. */
 export interface ForecastCandidate {
@@ -92,7 +101,7 @@ impl JsWorkspace {
     ///
     /// @param options - `{ period = "month", measure = "revenue", horizon = 12, method = "auto", seed }`.
     /// @returns `{ method, model, params, history: [{ period, value }], forecast: [{ period, mean, lo95, hi95 }], backtest: { mape, mase, baselineMase, candidates }, seed, … }`.
-    /// @throws RapportError `OPTIONS` (bad period, measure, horizon, method; "arima" until it is built),
+    /// @throws RapportError `OPTIONS` (bad period, measure, horizon, method; an unknown method),
     ///   `MISSING_DATA` (no orders), `MODEL` (history too short).
     ///
     /// ```js

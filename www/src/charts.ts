@@ -1,7 +1,7 @@
 // Every chart of the page, drawn with Observable Plot. Views ask for "a monthly
 // orders and revenue chart", never for SVG.
 import * as Plot from "@observablehq/plot";
-import type { Audience, CohortReport, KScore, Lifecycle, LoyaltyReport, PivotResult, MonthRow, QualityReport, RfmMovement, RfmReport, ValueTiers } from "../../pkg/web/rapport.js";
+import type { Audience, ClvReport, CohortReport, ForecastReport, PropensityReport, KScore, Lifecycle, LoyaltyReport, PivotResult, MonthRow, QualityReport, RfmMovement, RfmReport, ValueTiers } from "../../pkg/web/rapport.js";
 
 const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
@@ -318,5 +318,117 @@ export function pivotChart(p: PivotResult, measure: number, width: number): Elem
     x: { domain: cols.labels, label: cols.dimension, axis: "top", tickRotate: -35 }, y: { domain: p.rows.labels, label: p.rows.dimension },
     color: { scheme: "blues", legend: true, label: name },
     marks: [Plot.cell(data, { x: "c", y: "r", fill: "value", inset: 0.5, tip: true })],
+  });
+}
+
+/** How many customers fall in each band of predicted lifetime value. */
+export function clvHistogram(r: ClvReport, width: number): Element {
+  const data = r.clvHistogram.map((b) => ({ ...b, label: `${money.format(b.lo)}–${money.format(b.hi)}` }));
+  return Plot.plot({
+    width: Math.min(width, 560), height: 260, marginLeft: 60,
+    x: { label: `Predicted CLV, next ${r.horizonMonths} months →` },
+    y: { label: "↑ Customers", grid: true },
+    marks: [
+      Plot.rectY(data, { x1: "lo", x2: "hi", y: "customers", fill: "#2f5bd3", insetLeft: 0.5, insetRight: 0.5, tip: true,
+        title: (d: { label: string; customers: number }) => `${d.label}: ${d.customers.toLocaleString()} customers` }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+/** P(alive) by frequency (repeat purchases) and recency: the classic BG/NBD heatmap. */
+export function aliveMatrix(r: ClvReport, width: number): Element {
+  const m = r.aliveMatrix;
+  const data = m.frequencies.flatMap((f, i) => m.recencies.map((rec, j) => ({ f, rec, p: m.pAlive[i]?.[j] ?? null })))
+    .filter((d) => d.p !== null);
+  return Plot.plot({
+    width: Math.min(width, 560), height: 300, marginLeft: 50, marginBottom: 40,
+    x: { label: `Recency (${r.timeUnit}s from first to last purchase) →`, domain: m.recencies, tickFormat: (v: number) => (m.recencies.length > 12 && m.recencies.indexOf(v) % 2 ? "" : String(Math.round(v))) },
+    y: { label: "↑ Repeat purchases", domain: [...m.frequencies].reverse() },
+    color: { scheme: "rdylgn", domain: [0, 1], legend: true, label: "P(alive)" },
+    marks: [Plot.cell(data, { x: "rec", y: "f", fill: "p", inset: 0.3, tip: true,
+      title: (d: { f: number; rec: number; p: number }) => `${d.f} repeat purchases, last at ${Math.round(d.rec)} ${r.timeUnit}s: P(alive) ${(d.p * 100).toFixed(0)} %` })],
+  });
+}
+
+/** The last bucket holds that many repeat purchases or more. */
+function bucketLabel(f: number, buckets: { frequency: number }[]): string {
+  return f === buckets[buckets.length - 1]?.frequency && f > 0 ? `${f}+` : String(f);
+}
+
+/** Holdout check: actual and predicted repeat purchases per calibration-frequency bucket. */
+export function holdoutChart(h: NonNullable<ClvReport["holdout"]>, width: number): Element {
+  const data = h.buckets.flatMap((b) => [
+    { bucket: bucketLabel(b.frequency, h.buckets), series: "actual", value: b.actual / Math.max(1, b.customers) },
+    { bucket: bucketLabel(b.frequency, h.buckets), series: "predicted", value: b.predicted / Math.max(1, b.customers) },
+  ]);
+  return Plot.plot({
+    width: Math.min(width, 560), height: 260, marginLeft: 50,
+    x: { label: "Repeat purchases in the calibration period →", domain: h.buckets.map((b) => bucketLabel(b.frequency, h.buckets)) },
+    y: { label: "↑ Mean purchases in the holdout", grid: true },
+    color: { domain: ["actual", "predicted"], range: ["#2f5bd3", "#c2410c"], legend: true },
+    marks: [
+      Plot.lineY(data, { x: "bucket", y: "value", stroke: "series", strokeWidth: 2, marker: "circle", tip: true }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+/** Cumulative gains: share of positives found in the top deciles, against random. */
+export function gainsChart(r: PropensityReport, width: number): Element {
+  const pts = [{ share: 0, captured: 0 }, ...r.gains.map((g) => ({ share: g.decile / 10, captured: g.cumulativeGain }))];
+  return Plot.plot({
+    width: Math.min(width, 420), height: 280, marginLeft: 50,
+    x: { label: "Customers contacted (best scores first) →", tickFormat: "%", domain: [0, 1] },
+    y: { label: "↑ Share of positives reached", tickFormat: "%", domain: [0, 1], grid: true },
+    marks: [
+      Plot.line([{ share: 0, captured: 0 }, { share: 1, captured: 1 }], { x: "share", y: "captured", stroke: "#999", strokeDasharray: "4 3" }),
+      Plot.line(pts, { x: "share", y: "captured", stroke: "#2f5bd3", strokeWidth: 2, marker: "circle", tip: true }),
+    ],
+  });
+}
+
+/** Calibration: mean predicted score against the observed rate, per score bin. */
+export function calibrationChart(r: PropensityReport, width: number): Element {
+  const bins = r.calibration.filter((b) => b.customers > 0 && b.meanPredicted !== null && b.observedRate !== null);
+  return Plot.plot({
+    width: Math.min(width, 420), height: 280, marginLeft: 50,
+    x: { label: "Predicted →", domain: [0, 1], tickFormat: "%" },
+    y: { label: "↑ Observed", domain: [0, 1], tickFormat: "%", grid: true },
+    marks: [
+      Plot.line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: "x", y: "y", stroke: "#999", strokeDasharray: "4 3" }),
+      Plot.dot(bins, { x: "meanPredicted", y: "observedRate", r: (b: { customers: number }) => 2 + Math.sqrt(b.customers) / 3, fill: "#c2410c", fillOpacity: 0.7, tip: true,
+        title: (b: { meanPredicted: number; observedRate: number; customers: number }) => `${b.customers.toLocaleString()} customers: predicted ${(b.meanPredicted * 100).toFixed(1)} %, observed ${(b.observedRate * 100).toFixed(1)} %` }),
+    ],
+  });
+}
+
+function periodDate(period: string): Date {
+  const week = /^(\d{4})-W(\d{2})$/.exec(period);
+  if (!week) return monthDate(period);
+  // The Monday of ISO week w: the week holding 4 January is week 1.
+  const y = Number(week[1]), w = Number(week[2]);
+  const jan4 = Date.UTC(y, 0, 4);
+  const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000;
+  return new Date(monday + (w - 1) * 7 * 86_400_000);
+}
+
+/** History as a line, the forecast as a line with its 95 % band. */
+export function forecastChart(r: ForecastReport, width: number): Element {
+  const history = r.history.map((p) => ({ date: periodDate(p.period), value: p.value, period: p.period }));
+  const ahead = r.forecast.map((p) => ({ ...p, date: periodDate(p.period) }));
+  const last = history[history.length - 1];
+  const joined = last ? [{ date: last.date, mean: last.value, lo95: last.value, hi95: last.value, period: last.period }, ...ahead] : ahead;
+  return Plot.plot({
+    width: Math.max(560, Math.min(width, 1100)), height: 300, marginLeft: 70,
+    x: { type: "utc", label: null },
+    y: { label: `↑ ${r.measure}`, grid: true, tickFormat: (v: number) => money.format(v) },
+    marks: [
+      Plot.areaY(joined, { x: "date", y1: "lo95", y2: "hi95", fill: "#c2410c", fillOpacity: 0.15 }),
+      Plot.lineY(history, { x: "date", y: "value", stroke: "#2f5bd3", strokeWidth: 2, tip: true, title: (d: { period: string; value: number }) => `${d.period}: ${money.format(d.value)}` }),
+      Plot.lineY(joined, { x: "date", y: "mean", stroke: "#c2410c", strokeWidth: 2, strokeDasharray: "5 3", tip: true,
+        title: (d: { period: string; mean: number; lo95: number; hi95: number }) => `${d.period}: ${money.format(d.mean)} (95 %: ${money.format(d.lo95)}–${money.format(d.hi95)})` }),
+      Plot.ruleY([0]),
+    ],
   });
 }

@@ -15,6 +15,7 @@ import { mountCohorts } from "./views/cohorts.js";
 import { mountLoyalty } from "./views/loyalty.js";
 import { mountReports } from "./views/reports.js";
 import { mountCustomer } from "./views/customer.js";
+import { mountPredictions } from "./views/predictions.js";
 import { openMapping, savedMappings } from "./views/mapping.js";
 import { PREVIEW_ROWS, showPreview } from "./views/preview.js";
 import type { LoadProgress, RapportApi } from "./worker.js";
@@ -151,7 +152,16 @@ mountTiers({
   clusters: (o) => api.clusters(o),
   columnsChanged: async () => update({ columns: await api.customerColumns() }),
 });
-mountCustomer({ find: (q) => api.findCustomers(q), view: (id) => api.customerView(id) });
+mountCustomer({ find: (q) => api.findCustomers(q), view: (id) => api.customerView(id), explain: (id) => api.explainCustomer(id) });
+mountPredictions({
+  fitClv: (o) => api.fitClv(o),
+  propensity: (o) => api.propensity(o),
+  productPairs: (o) => api.productPairs(o),
+  evaluateRecommendations: (o) => api.evaluateRecommendations(o),
+  addNextBestProduct: (o) => api.addNextBestProduct(o),
+  forecast: (o) => api.forecast(o),
+  columnsChanged: async () => update({ columns: await api.customerColumns() }),
+});
 mountCohorts({ cohorts: (o) => api.cohorts(o), lifecycle: (o) => api.lifecycle(o) });
 mountLoyalty({
   loyalty: (rules) => api.loyalty(rules),

@@ -8,7 +8,8 @@ import type {
   Audience, AudienceOptions, ClusterOptions, CohortOptions, CohortReport, Lifecycle, LifecycleOptions, LoyaltyMovement,
   LoyaltyMovementOptions, LoyaltyReport, LoyaltyRules, PivotDefinition, PivotResult, ReportPreset, Clustering, Completion, CustomerColumn, KScan, PageOptions,
   SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadOptions,
-  CustomerMatch, CustomerView, LoadReport, MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport,
+  CustomerMatch, CustomerView, LoadReport, ClvOptions, ClvReport, ForecastOptions, ForecastReport, NextBestSummary, ProductPair,
+  ProductPairOptions, PropensityOptions, PropensityReport, RecommendationEvaluation, RecommendOptions, ScoreExplanation, MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport,
   TableSummary,
 } from "../../pkg/web/rapport.js";
 import { loadName } from "./files.js";
@@ -16,6 +17,8 @@ import { binaryFormat, readable } from "./formats.js";
 
 const ready = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url) });
 let workspace: Workspace | undefined;
+/** Propensity score columns fitted in the current workspace (explained in the 360° view). */
+const propensityColumns = new Set<string>();
 
 /** The current workspace (a reset replaces it, so never hold on to one). */
 async function current(): Promise<Workspace> {
@@ -302,6 +305,45 @@ const api = {
   async findCustomers(query: string): Promise<CustomerMatch[]> {
     return (await current()).findCustomers(query, 20);
   },
+  /** BG/NBD + Gamma–Gamma: adds p_alive, expected_purchases_90d, clv_<h>m, expected_next_order. */
+  async fitClv(options: ClvOptions): Promise<ClvReport> {
+    return (await current()).fitClv(options);
+  },
+  /** A churn, response or default model; adds its score column. */
+  async propensity(options: PropensityOptions): Promise<PropensityReport> {
+    const r = (await current()).propensity(options);
+    propensityColumns.add(r.column);
+    return r;
+  },
+  /** Why each propensity model fitted in this workspace scores a customer as it does. */
+  async explainCustomer(customerId: string): Promise<{ column: string; explanation: ScoreExplanation }[]> {
+    const ws = await current();
+    const out: { column: string; explanation: ScoreExplanation }[] = [];
+    for (const column of propensityColumns) {
+      try {
+        out.push({ column, explanation: ws.explainScore(column, customerId) });
+      } catch {
+        // Not scored (e.g. a customer loaded after the fit): no reasons to show.
+      }
+    }
+    return out;
+  },
+  /** Products bought by the same customers. */
+  async productPairs(options: ProductPairOptions): Promise<ProductPair[]> {
+    return (await current()).productPairs(options);
+  },
+  /** Hit-rate and recall of the recommender against best-sellers on a time holdout. */
+  async evaluateRecommendations(options: RecommendOptions): Promise<RecommendationEvaluation> {
+    return (await current()).evaluateRecommendations(options);
+  },
+  /** Adds the next_best_product column. */
+  async addNextBestProduct(options: RecommendOptions): Promise<NextBestSummary> {
+    return (await current()).addNextBestProduct(options);
+  },
+  /** Revenue, orders or active customers ahead, with the backtest. */
+  async forecast(options: ForecastOptions): Promise<ForecastReport> {
+    return (await current()).forecast(options);
+  },
   /** The 360° view of one customer. */
   async customerView(customerId: string): Promise<CustomerView> {
     return (await current()).customerView(customerId, { limit: 200 });
@@ -335,6 +377,7 @@ const api = {
     (await current()).free();
     workspace = new Workspace();
     files.clear();
+    propensityColumns.clear();
   },
   /** Bytes of wasm memory in use. */
   async memory(): Promise<number> {

@@ -35,7 +35,8 @@ impl Method {
 pub enum Candidate {
     SeasonalNaive(usize),
     Ets(EtsSpec),
-    // ARIMA plugs in here: `Arima(usize)` (the season), fitted by `arima::auto(y, season)`.
+    /// Seasonal ARIMA with this season, order chosen by AICc (`arima::auto`).
+    Arima(usize),
 }
 
 impl Candidate {
@@ -44,6 +45,7 @@ impl Candidate {
         match self {
             Candidate::SeasonalNaive(_) => "seasonal_naive",
             Candidate::Ets(_) => "ets",
+            Candidate::Arima(_) => "arima",
         }
     }
 
@@ -52,6 +54,7 @@ impl Candidate {
         match self {
             Candidate::SeasonalNaive(1) => "naive".into(),
             Candidate::SeasonalNaive(_) => "seasonal_naive".into(),
+            Candidate::Arima(_) => "arima".into(),
             Candidate::Ets(spec) => {
                 let trend = match spec.trend {
                     Trend::None => "",
@@ -78,6 +81,7 @@ impl Candidate {
                 Ok(Box::new(SeasonalNaive::fit(y, m)))
             }
             Candidate::Ets(spec) => Ok(Box::new(ets::fit(spec, y, seed)?)),
+            Candidate::Arima(m) => Ok(Box::new(super::arima::auto(y, m)?)),
         }
     }
 
@@ -86,6 +90,8 @@ impl Candidate {
         match self {
             Candidate::SeasonalNaive(m) => n > *m,
             Candidate::Ets(spec) => n >= spec.min_length(),
+            // auto() needs 4 values; below 8 its unit-root tests say little.
+            Candidate::Arima(_) => n >= 8,
         }
     }
 }
@@ -101,16 +107,12 @@ pub fn candidates(method: Method, season: usize, positive: bool) -> Result<Vec<C
     };
     let mut out = Vec::new();
     match method {
-        Method::Arima => {
-            // ARIMA plugs in here: `out.push(Candidate::Arima(season))` (and in `Auto`).
-            return Err(Error::option(
-                "method",
-                "arima",
-                "ARIMA is not available in this build yet; use \"auto\" or \"ets\"",
-            ));
-        }
+        Method::Arima => return Ok(vec![Candidate::Arima(season)]),
         Method::Auto => out.push(Candidate::SeasonalNaive(season)),
         Method::Ets => {}
+    }
+    if method == Method::Auto {
+        out.push(Candidate::Arima(season));
     }
     out.push(ets(Trend::None, Seasonal::None));
     out.push(ets(Trend::Damped, Seasonal::None));

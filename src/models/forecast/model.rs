@@ -22,7 +22,8 @@ pub enum ModelParams {
     SeasonalNaive { season: usize, sigma: f64 },
     /// Exponential smoothing (Holt–Winters).
     Ets(EtsParams),
-    // ARIMA plugs in here: `Arima(super::arima::Params)`.
+    /// Seasonal ARIMA, order chosen by AICc.
+    Arima(super::arima::Params),
 }
 
 /// A method fitted to a series.
@@ -93,4 +94,14 @@ pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
     let lo = pos.floor() as usize;
     let hi = (lo + 1).min(sorted.len() - 1);
     sorted[lo] + (pos - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+impl FittedModel for super::arima::Fitted {
+    fn forecast(&self, h: usize) -> Vec<Point> {
+        super::arima::Fitted::forecast(self, h)
+    }
+
+    fn params(&self) -> ModelParams {
+        ModelParams::Arima(super::arima::Fitted::params(self))
+    }
 }

@@ -1,13 +1,30 @@
 // The 360° view of one customer: find a customer by id, name, e-mail, phone or
 // city (or click an id in a customer list), then see their key figures and
 // scores, complaint history, one timeline, and every record of every file.
-import type { CellValue, CustomerMatch, CustomerView, EntityHistory } from "../../../pkg/web/rapport.js";
+import type { CellValue, CustomerMatch, CustomerView, EntityHistory, ScoreExplanation } from "../../../pkg/web/rapport.js";
 import { byId, cell, row } from "../dom.js";
 import { subscribe } from "../store.js";
 
 export interface CustomerActions {
   find(query: string): Promise<CustomerMatch[]>;
   view(customerId: string): Promise<CustomerView>;
+  /** Why each fitted propensity model scores this customer as it does. */
+  explain(customerId: string): Promise<{ column: string; explanation: ScoreExplanation }[]>;
+}
+
+/** A feature name as a person reads it: `recency_days` → "recency days". */
+const readable = (feature: string) => feature.replace(/_/g, " ").replace(/=/, " is ");
+
+/** The reasons behind each score: the features that raise or lower it most. */
+function renderReasons(list: { column: string; explanation: ScoreExplanation }[]): void {
+  byId("customer-reasons").replaceChildren(...list.map(({ column, explanation: x }) => {
+    const p = document.createElement("p");
+    const top = x.contributions.filter((c) => Math.abs(c.contribution) >= 0.01).slice(0, 5);
+    p.textContent = `${column} ${(x.score * 100).toFixed(0)} %: ` + (top.length === 0
+      ? "close to the average customer's score."
+      : top.map((c) => `${readable(c.feature)} ${c.contribution > 0 ? "raises" : "lowers"} it (${c.contribution > 0 ? "+" : "−"}${Math.abs(c.contribution).toFixed(2)} log-odds)`).join("; ") + ".");
+    return p;
+  }));
 }
 
 /** Ask the page to open a customer's 360° view (any view may dispatch it). */
@@ -100,6 +117,7 @@ export function mountCustomer(actions: CustomerActions): void {
     status.textContent = "";
     try {
       render(await actions.view(id));
+      renderReasons(await actions.explain(id));
       byId("customer").scrollIntoView();
     } catch (e) {
       status.textContent = e instanceof Error ? e.message : String(e);

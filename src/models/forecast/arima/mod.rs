@@ -85,16 +85,11 @@ impl std::fmt::Display for Order {
     }
 }
 
-/// One forecast step: the mean and its 95 % prediction interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Point {
-    pub mean: f64,
-    pub lo95: f64,
-    pub hi95: f64,
-}
+pub use super::model::Point;
 
 /// A fitted model's parameters, as reported.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Params {
     pub order: Order,
     /// φ₁…φ_p of `1 − φ₁B − …`.
