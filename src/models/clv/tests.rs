@@ -40,6 +40,28 @@ fn rel(x: f64, y: f64) -> f64 {
     (x - y).abs() / y.abs().max(1e-12)
 }
 
+/// The fit with the parameters of a reference object `{r, alpha, a, b}`.
+fn with_params(fit: &BgFit, params: &Value) -> BgFit {
+    let p = |name: &str| params[name].as_f64().unwrap();
+    BgFit {
+        params: BgParams {
+            r: p("r"),
+            alpha: p("alpha"),
+            a: p("a"),
+            b: p("b"),
+        },
+        ..fit.clone()
+    }
+}
+
+fn history(s: &CustomerSummary) -> History {
+    History {
+        x: f64::from(s.frequency),
+        t_x: s.recency,
+        t: s.age,
+    }
+}
+
 /// The CDNOW customers in the reference's order, with our summary of each.
 fn cdnow_fit(model: &str) -> (ClvFit, Vec<CustomerSummary>, Value) {
     let mut ws = workspace(CDNOW_ORDERS);
@@ -96,23 +118,11 @@ fn cdnow_bgnbd_matches_the_published_parameters_and_lifetimes() {
     let se = fit.transactions.se.expect("standard errors");
     assert!(se.r > 0.0 && se.r < p.r && se.b > 0.0 && se.b < p.b, "{se:?}");
     // Per customer, with lifetimes' parameters (so only the formulas are compared).
-    let lifetimes = BgFit {
-        params: BgParams {
-            r: lt["r"].as_f64().unwrap(),
-            alpha: lt["alpha"].as_f64().unwrap(),
-            a: lt["a"].as_f64().unwrap(),
-            b: lt["b"].as_f64().unwrap(),
-        },
-        ..fit.transactions.clone()
-    };
+    let lifetimes = with_params(&fit.transactions, lt);
     let c = &reference["customers"];
     let (alive, expected) = (numbers(&c["p_alive"]), numbers(&c["expected_purchases_39"]));
     for (i, s) in ours.iter().enumerate() {
-        let h = History {
-            x: f64::from(s.frequency),
-            t_x: s.recency,
-            t: s.age,
-        };
+        let h = history(s);
         assert!(rel(lifetimes.p_alive(h), alive[i]) < 1e-6, "p_alive {i}");
         assert!(
             rel(lifetimes.expected_purchases(h, 39.0), expected[i]) < 1e-6,
@@ -141,15 +151,7 @@ fn cdnow_gamma_gamma_and_clv_match_lifetimes() {
     // CLV with lifetimes' parameters equals lifetimes' customer_lifetime_value.
     let c = &reference["customers"];
     let (profit, clv) = (numbers(&c["expected_profit"]), numbers(&c["clv_12m"]));
-    let lifetimes_bg = BgFit {
-        params: BgParams {
-            r: reference["bgnbd"]["r"].as_f64().unwrap(),
-            alpha: reference["bgnbd"]["alpha"].as_f64().unwrap(),
-            a: reference["bgnbd"]["a"].as_f64().unwrap(),
-            b: reference["bgnbd"]["b"].as_f64().unwrap(),
-        },
-        ..fit.transactions.clone()
-    };
+    let lifetimes_bg = with_params(&fit.transactions, &reference["bgnbd"]);
     let lifetimes_gg = GgFit {
         params: GgParams {
             p: lt["p"].as_f64().unwrap(),
@@ -164,12 +166,7 @@ fn cdnow_gamma_gamma_and_clv_match_lifetimes() {
         if s.monetary_value > 0.0 || s.frequency == 0 {
             assert!(rel(spend, profit[i]) < 1e-9, "profit {i}");
         }
-        let h = History {
-            x,
-            t_x: s.recency,
-            t: s.age,
-        };
-        let value = discounted_value(&lifetimes_bg, h, profit[i], 12, 0.01, 4.345);
+        let value = discounted_value(&lifetimes_bg, history(s), profit[i], 12, 0.01, 4.345);
         assert!(rel(value, clv[i]) < 1e-6, "clv {i}: {value} vs {}", clv[i]);
     }
     assert_eq!(
@@ -188,24 +185,12 @@ fn cdnow_modified_bgnbd_matches_lifetimes() {
     for (got, name) in [(p.r, "r"), (p.alpha, "alpha"), (p.a, "a"), (p.b, "b")] {
         assert!(rel(got, lt[name].as_f64().unwrap()) < 1e-3, "{name}: {got}");
     }
-    let lifetimes = BgFit {
-        params: BgParams {
-            r: lt["r"].as_f64().unwrap(),
-            alpha: lt["alpha"].as_f64().unwrap(),
-            a: lt["a"].as_f64().unwrap(),
-            b: lt["b"].as_f64().unwrap(),
-        },
-        ..fit.transactions.clone()
-    };
+    let lifetimes = with_params(&fit.transactions, lt);
     let c = &reference["customers"];
     let (alive, expected) = (numbers(&c["mbg_p_alive"]), numbers(&c["mbg_expected_purchases_39"]));
     let mut one_time_below_one = false;
     for (i, s) in ours.iter().enumerate() {
-        let h = History {
-            x: f64::from(s.frequency),
-            t_x: s.recency,
-            t: s.age,
-        };
+        let h = history(s);
         assert!(rel(lifetimes.p_alive(h), alive[i]) < 1e-6, "p_alive {i}");
         assert!(
             rel(lifetimes.expected_purchases(h, 39.0), expected[i]) < 1e-6,
