@@ -88,16 +88,20 @@ fn cells<'a>(table: &'a CustomerTable, column: &str) -> Cells<'a> {
 impl DesignColumn {
     /// The unstandardised value of row `i`.
     fn raw(&self, cells: &Cells, i: usize) -> f64 {
-        let level = |c: &Option<&str>| c.unwrap_or(MISSING_LEVEL).to_string();
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         match (&self.source, cells) {
             (Source::Number { impute }, Cells::Number(v)) => v.get(i).copied().flatten().unwrap_or(*impute),
             (Source::Number { impute }, _) => *impute,
             (Source::Missing, Cells::Number(v)) => flag(v.get(i).copied().flatten().is_none()),
             (Source::Missing, _) => 1.0,
-            (Source::Level { level: l }, Cells::Category(v)) => flag(v.get(i).is_some_and(|c| level(c) == *l)),
+            (Source::Level { level: l }, Cells::Category(v)) => {
+                flag(v.get(i).is_some_and(|c| c.unwrap_or(MISSING_LEVEL) == l.as_str()))
+            }
             (Source::Level { level: l }, _) => flag(l == MISSING_LEVEL),
-            (Source::Other { known }, Cells::Category(v)) => flag(v.get(i).is_some_and(|c| !known.contains(&level(c)))),
+            (Source::Other { known }, Cells::Category(v)) => flag(
+                v.get(i)
+                    .is_some_and(|c| !known.iter().any(|k| k == c.unwrap_or(MISSING_LEVEL))),
+            ),
             (Source::Other { known }, _) => flag(!known.iter().any(|k| k == MISSING_LEVEL)),
         }
     }
