@@ -61,7 +61,7 @@ export interface Recommendation { productId: string; score: number; reason: stri
 export interface RecommendOptions {
   /** Products per customer (default 10). */
   k?: number;
-  /** Customers with fewer distinct products get similar customers' purchases blended in (default 1). */
+  /** Customers with fewer distinct products are scored on similar customers' purchases and popularity, half and half (default 1). */
   minHistory?: number;
   /** Similar customers looked at (default 100). */
   neighbours?: number;

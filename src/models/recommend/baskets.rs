@@ -4,10 +4,15 @@
 
 use std::collections::HashMap;
 
+use arrow_array::Array;
+
 use crate::cohort::each_line;
 use crate::ingest::Entity;
 use crate::table::customers::text_at;
-use crate::table::Workspace;
+use crate::table::{Column, KeyDict, Workspace};
+
+/// No product on the line.
+const NONE: u32 = u32::MAX;
 use crate::{Error, Result};
 
 /// The products each customer bought within a date range.
@@ -34,6 +39,12 @@ impl Baskets {
     /// Product codes follow first appearance over the whole file (whatever the
     /// range), so two ranges of one workspace share codes.
     pub fn build(ws: &Workspace, from: Option<i32>, to: i32) -> Result<Baskets> {
+        Self::build_with(ws, from, to, true)
+    }
+
+    /// [`Baskets::build`]; without `profile`, frequency, spend and category
+    /// counts stay empty (all co-occurrence needs is who bought what).
+    pub fn build_with(ws: &Workspace, from: Option<i32>, to: i32, profile: bool) -> Result<Baskets> {
         let tables: Vec<_> = ws.tables(Entity::Orders).collect();
         if tables.is_empty() {
             return Err(Error::MissingData(
@@ -51,74 +62,112 @@ impl Baskets {
             monetary: vec![0.0; customers],
             ..Default::default()
         };
-        let mut product_code: HashMap<String, u32> = HashMap::new();
+        // Product codes per row of every file, interned in file order (so two
+        // ranges of one workspace share codes); categories likewise.
+        let mut dict = KeyDict::default();
         let mut category_code: HashMap<String, u32> = HashMap::new();
-        // Codes for every product, in file order, so ranges share them.
+        let mut row_codes: Vec<Vec<u32>> = Vec::with_capacity(tables.len());
         for t in &tables {
-            let (Some(p), cat) = (t.field("product_id"), t.field("category")) else {
+            let (Some(Column::Text(p)), cat) = (t.field("product_id"), t.field("category")) else {
+                row_codes.push(Vec::new());
                 continue;
             };
-            for i in 0..t.rows {
-                let Some(id) = text_at(Some(p), i).map(str::trim).filter(|s| !s.is_empty()) else {
-                    continue;
-                };
-                if product_code.contains_key(id) {
+            let mut codes = Vec::with_capacity(t.rows);
+            for i in 0..t.rows.min(p.len()) {
+                let id = if p.is_valid(i) { p.value(i).trim() } else { "" };
+                if id.is_empty() {
+                    codes.push(NONE);
                     continue;
                 }
-                product_code.insert(id.to_string(), b.products.len() as u32);
-                b.products.push(id.to_string());
-                let c = text_at(cat, i).map(str::trim).filter(|s| !s.is_empty()).map(|c| {
-                    let next = category_code.len() as u32;
-                    *category_code.entry(c.to_string()).or_insert_with(|| {
-                        b.categories.push(c.to_string());
-                        next
-                    })
-                });
-                b.product_category.push(c);
+                let before = dict.len();
+                let code = dict.intern(id.as_bytes());
+                if dict.len() > before {
+                    b.products.push(id.to_string());
+                    let c = text_at(cat, i).map(str::trim).filter(|s| !s.is_empty()).map(|c| {
+                        let next = category_code.len() as u32;
+                        *category_code.entry(c.to_string()).or_insert_with(|| {
+                            b.categories.push(c.to_string());
+                            next
+                        })
+                    });
+                    b.product_category.push(c);
+                }
+                codes.push(code);
             }
+            row_codes.push(codes);
         }
-        // (customer, product) of every kept line, and the customer's order days.
+        // (customer, product) of every kept line; order days when profiles are wanted.
         let mut lines: Vec<(u32, u32)> = Vec::new();
         let mut days: Vec<(u32, i32)> = Vec::new();
-        let columns: Vec<_> = tables.iter().map(|t| t.field("product_id")).collect();
         each_line(ws, to, |l| {
             if from.is_some_and(|f| l.day < f) || l.customer as usize >= customers {
                 return;
             }
-            b.monetary[l.customer as usize] += l.amount;
+            if profile {
+                b.monetary[l.customer as usize] += l.amount;
+            }
             if l.is_return {
                 return;
             }
-            days.push((l.customer, l.day));
-            let col = columns.get(l.table as usize).copied().flatten();
-            if let Some(code) = text_at(col, l.row as usize).and_then(|id| product_code.get(id.trim())) {
-                lines.push((l.customer, *code));
+            if profile {
+                days.push((l.customer, l.day));
+            }
+            let code = row_codes
+                .get(l.table as usize)
+                .and_then(|c| c.get(l.row as usize))
+                .copied()
+                .unwrap_or(NONE);
+            if code != NONE {
+                lines.push((l.customer, code));
             }
         });
-        days.sort_unstable();
-        days.dedup();
-        for (c, _) in days {
-            b.frequency[c as usize] += 1;
-        }
-        let nc = b.categories.len();
-        b.category_lines = vec![0; customers * nc];
-        for &(c, p) in &lines {
-            if let Some(k) = b.product_category[p as usize] {
-                b.category_lines[c as usize * nc + k as usize] += 1;
+        if profile {
+            days.sort_unstable();
+            days.dedup();
+            for (c, _) in days {
+                b.frequency[c as usize] += 1;
+            }
+            let nc = b.categories.len();
+            b.category_lines = vec![0; customers * nc];
+            for &(c, p) in &lines {
+                if let Some(k) = b.product_category[p as usize] {
+                    b.category_lines[c as usize * nc + k as usize] += 1;
+                }
             }
         }
-        lines.sort_unstable();
-        lines.dedup();
+        // Counting sort by customer, then each customer's few products sorted and deduplicated.
+        let mut starts = vec![0u32; customers + 1];
+        for &(c, _) in &lines {
+            starts[c as usize + 1] += 1;
+        }
+        for c in 0..customers {
+            starts[c + 1] += starts[c];
+        }
+        let mut fill = starts.clone();
+        let mut items = vec![0u32; lines.len()];
+        for &(c, p) in &lines {
+            items[fill[c as usize] as usize] = p;
+            fill[c as usize] += 1;
+        }
         b.offsets = Vec::with_capacity(customers + 1);
         b.offsets.push(0);
-        let mut at = 0;
-        for c in 0..customers as u32 {
-            while at < lines.len() && lines[at].0 == c {
-                at += 1;
+        let mut kept = 0usize;
+        for c in 0..customers {
+            let (a, e) = (starts[c] as usize, starts[c + 1] as usize);
+            items[a..e].sort_unstable();
+            let mut last = NONE;
+            for i in a..e {
+                let p = items[i];
+                if p != last {
+                    items[kept] = p;
+                    kept += 1;
+                    last = p;
+                }
             }
-            b.offsets.push(at as u32);
+            b.offsets.push(kept as u32);
         }
-        b.items = lines.into_iter().map(|(_, p)| p).collect();
+        items.truncate(kept);
+        b.items = items;
         Ok(b)
     }
 
@@ -151,6 +200,7 @@ impl Baskets {
 
     /// The code of a product id.
     pub fn code(&self, id: &str) -> Option<u32> {
+        // (A linear scan: called once per request.)
         self.products.iter().position(|p| p == id).map(|i| i as u32)
     }
 }

@@ -27,11 +27,11 @@ use crate::table::customers::{last_order_date, CustomerParams, Feature, Values};
 use crate::table::Workspace;
 use crate::{Error, Result};
 
-/// Every line up to the last order date.
-fn all_baskets(ws: &Workspace) -> Result<Baskets> {
+/// Every line up to the last order date (`profile`: with frequency, spend and categories).
+fn all_baskets(ws: &Workspace, profile: bool) -> Result<Baskets> {
     let last = last_order_date(ws)
         .ok_or_else(|| Error::MissingData("recommendations need orders: load an orders file first".into()))?;
-    Baskets::build(ws, None, last)
+    Baskets::build_with(ws, None, last, profile)
 }
 
 /// The top product pairs bought by the same customers.
@@ -47,17 +47,17 @@ fn all_baskets(ws: &Workspace) -> Result<Baskets> {
 /// # Ok::<(), rapport::Error>(())
 /// ```
 pub fn product_pairs(ws: &Workspace, opts: &PairOptions) -> Result<Vec<ProductPair>> {
-    pairs_of(&all_baskets(ws)?, opts)
+    pairs_of(&all_baskets(ws, false)?, opts)
 }
 
 /// Association rules A → B over every line.
 pub fn association_rules(ws: &Workspace, opts: &RuleOptions) -> Result<Vec<Rule>> {
-    Ok(rules_of(&all_baskets(ws)?, opts))
+    Ok(rules_of(&all_baskets(ws, false)?, opts))
 }
 
 /// Fits the recommender on every line (the customer table, built if needed, gives demographics).
 pub fn fit(ws: &mut Workspace, opts: &RecommendOptions, today: i32) -> Result<Recommender> {
-    let baskets = all_baskets(ws)?;
+    let baskets = all_baskets(ws, true)?;
     let table = ws.customers(&CustomerParams::default(), today)?;
     Ok(Recommender::fit(baskets, Some(table), opts))
 }

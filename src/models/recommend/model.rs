@@ -1,6 +1,7 @@
 //! The recommender: item-based scores (cosine co-occurrence with what the
-//! customer bought), blended with neighbours' purchases and popularity for
-//! customers with little history; top-k excluding what they already own.
+//! customer bought) blended with similar customers' purchases, and for
+//! customers with little history with popularity instead; top-k excluding
+//! what they already own.
 
 use serde::Serialize;
 

@@ -92,7 +92,7 @@ impl Profiles {
                 }
                 at += w;
             }
-            let lines = &b.category_lines[c * nc..(c + 1) * nc];
+            let lines = b.category_lines.get(c * nc..(c + 1) * nc).unwrap_or(&[]);
             let total: u32 = lines.iter().sum();
             if total > 0 {
                 for (k, &x) in lines.iter().enumerate() {

@@ -118,7 +118,7 @@ impl RuleParams {
 pub struct RecommendParams {
     /// Products per customer (default 10).
     pub k: Option<usize>,
-    /// Customers with fewer distinct products than this get neighbours' purchases blended in (default 1).
+    /// Customers with fewer distinct products than this are scored on neighbours and popularity, half and half (default 1).
     pub min_history: Option<usize>,
     /// Neighbours per customer (default 100).
     pub neighbours: Option<usize>,
