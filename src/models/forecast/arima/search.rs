@@ -106,10 +106,7 @@ pub fn auto(y: &[f64], season: usize) -> Result<Fitted> {
             search.try_order(o);
         }
     }
-    loop {
-        let Some((current, _)) = search.best.as_ref().map(|(f, a)| (f.order(), *a)) else {
-            break;
-        };
+    while let Some(current) = search.best.as_ref().map(|(f, _)| f.order()) {
         let (p, q, sp, sq, c) = (
             current.p as i64,
             current.q as i64,
