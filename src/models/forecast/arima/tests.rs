@@ -310,3 +310,38 @@ fn auto_on_air_passengers_is_no_worse_than_statsforecast() {
     );
     assert!(best.aicc() <= theirs + 1e-6, "{} aicc {}", best.order(), best.aicc());
 }
+
+/// MASE of `auto` on the last 12 months of monthly series from packages, next to
+/// statsforecast's AutoARIMA (recorded by tests/fixtures/arima/accuracy.py);
+/// heavy in debug: `cargo test --release -- --ignored --nocapture accuracy`.
+#[test]
+#[ignore]
+fn accuracy_against_statsforecast() {
+    let rows: Value = serde_json::from_str(include_str!("../../../../tests/fixtures/arima/accuracy.json"))
+        .expect("accuracy.json parses");
+    for row in rows.as_array().expect("rows") {
+        let y = floats(&row["y"]);
+        let h = row["horizon"].as_u64().expect("horizon") as usize;
+        let (train, test) = y.split_at(y.len() - h);
+        let started = std::time::Instant::now();
+        let best = auto(train, 12).expect("fits");
+        let seconds = started.elapsed().as_secs_f64();
+        let forecast = best.forecast(h);
+        let scale =
+            (12..train.len()).map(|t| (train[t] - train[t - 12]).abs()).sum::<f64>() / (train.len() - 12) as f64;
+        let mae = test.iter().zip(&forecast).map(|(a, p)| (a - p.mean).abs()).sum::<f64>() / h as f64;
+        let sf = &row["statsforecast"];
+        eprintln!(
+            "{}: rapport {} aicc {:.3} MASE {:.4} ({seconds:.2} s) | statsforecast {} aicc {:.3} MASE {:.4} | seasonal naive {:.4}",
+            row["name"].as_str().unwrap_or("?"),
+            best.order(),
+            best.aicc(),
+            mae / scale,
+            sf["order"].as_str().unwrap_or("?"),
+            sf["aicc"].as_f64().unwrap_or(f64::NAN),
+            sf["mase"].as_f64().unwrap_or(f64::NAN),
+            row["seasonal_naive_mase"].as_f64().unwrap_or(f64::NAN),
+        );
+        assert!((mae / scale).is_finite());
+    }
+}
