@@ -245,9 +245,14 @@ pub fn backtest(y: &[f64], season: usize, candidates: &[Candidate], seed: u64, h
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| i)
         .ok_or_else(|| {
+            // Say why: each candidate's own error (e.g. ARIMA on a series with no noise).
+            let why: Vec<String> = scores
+                .iter()
+                .filter_map(|s| s.error.as_ref().map(|e| format!("{}: {e}", s.name)))
+                .collect();
             Error::model(
                 "forecast",
-                "no candidate method could be fitted on the backtest origins",
+                format!("no candidate method could be fitted on the backtest origins ({})", why.join("; ")),
             )
         })?;
     let baseline_mase = candidates
