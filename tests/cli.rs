@@ -925,11 +925,22 @@ fn forecast_prints_history_forecast_and_backtest_in_the_issue_s_shape() {
     let mut noisy = String::from("order_id,customer_id,order_date,amount\n");
     for i in 0..36 {
         let (y, m) = (2021 + i / 12, i % 12 + 1);
-        noisy += &format!("N{i},C1,{y}-{m:02}-05,{}\n", 100 + 10 * (m * 7 % 12) + i + (i * i * 13) % 17);
+        noisy += &format!(
+            "N{i},C1,{y}-{m:02}-05,{}\n",
+            100 + 10 * (m * 7 % 12) + i + (i * i * 13) % 17
+        );
     }
     let (_noisy_dir, noisy_orders) = folder_with_file("forecast-noisy", "orders.csv", &noisy);
     let n = noisy_orders.to_str().unwrap();
-    let arima = json(&rapport(&["forecast", "--orders", n, "--method", "arima", "--horizon", "3"]));
+    let arima = json(&rapport(&[
+        "forecast",
+        "--orders",
+        n,
+        "--method",
+        "arima",
+        "--horizon",
+        "3",
+    ]));
     assert_eq!(arima["method"], "arima");
     assert_eq!(arima["params"]["model"], "arima");
     assert!(arima["params"]["log_likelihood"].as_f64().is_some(), "{arima}");

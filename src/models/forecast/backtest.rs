@@ -252,7 +252,10 @@ pub fn backtest(y: &[f64], season: usize, candidates: &[Candidate], seed: u64, h
                 .collect();
             Error::model(
                 "forecast",
-                format!("no candidate method could be fitted on the backtest origins ({})", why.join("; ")),
+                format!(
+                    "no candidate method could be fitted on the backtest origins ({})",
+                    why.join("; ")
+                ),
             )
         })?;
     let baseline_mase = candidates
