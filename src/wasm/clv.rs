@@ -126,3 +126,40 @@ impl JsWorkspace {
         to_js(&fit.report)
     }
 }
+
+/// BG/NBD and Gamma–Gamma fitted on customers already summarised — lifetimes'
+/// `frequency` (repeat purchases), `recency`, `T` and `monetary_value`, in one
+/// time unit, row `i` being customer `i` — for a dashboard that has these
+/// columns, and the `clv_fit` benchmark. No workspace, no columns added;
+/// `topCustomers` name customers by row number.
+///
+/// @param options - as `fitClv`, without `holdoutEnd`; `calibrationEnd` only labels the report.
+/// @throws RapportError `INGEST` naming the row and column of a value that is not a summary.
+#[wasm_bindgen(js_name = fitClvSummary, unchecked_return_type = "ClvReport")]
+pub fn fit_clv_summary(
+    frequency: &[f64],
+    recency: &[f64],
+    #[wasm_bindgen(js_name = T)] age: &[f64],
+    monetary: &[f64],
+    options: Option<JsClvOptions>,
+) -> Result<JsValue, JsValue> {
+    let params: ClvParams = from_js(
+        "options",
+        options.map(JsValue::from),
+        &[
+            "calibrationEnd",
+            "timeUnit",
+            "horizonMonths",
+            "discountRate",
+            "model",
+            "penalizer",
+        ],
+    )?;
+    let opts = params.check_summary().map_err(js_error)?;
+    let summary = clv::summary_from_columns(frequency, recency, age, monetary).map_err(js_error)?;
+    let mut fit = clv::fit_summary(summary, &opts).map_err(js_error)?;
+    for t in fit.report.top_customers.iter_mut() {
+        t.customer_id = t.key.to_string();
+    }
+    to_js(&fit.report)
+}

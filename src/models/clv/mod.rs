@@ -18,7 +18,9 @@ pub use fit::{
 pub use gamma_gamma::{fit as fit_gamma_gamma, pearson, GgFit, GgParams};
 pub use params::{ClvOptions, ClvParams};
 pub use report::{AliveMatrix, HistogramBin, TopCustomer};
-pub use summary::{summarise, summarise_lines, CustomerSummary, Summary, SummaryCounts, TimeUnit};
+pub use summary::{
+    summarise, summarise_lines, summary_from_columns, CustomerSummary, Summary, SummaryCounts, TimeUnit,
+};
 
 #[cfg(test)]
 mod tests;

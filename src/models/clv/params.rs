@@ -72,6 +72,30 @@ impl ClvParams {
                 return Err(Error::option("holdoutEnd", text, "must be after calibrationEnd"));
             }
         }
+        self.settings(calibration_end, holdout_end)
+    }
+
+    /// Checks the options of a fit on customers already summarised
+    /// ([`fit_summary`](super::fit_summary)): no orders, no holdout; the
+    /// calibration end, when given, only labels the report.
+    pub fn check_summary(&self) -> Result<ClvOptions> {
+        if self.holdout_end.is_some() {
+            return Err(Error::option(
+                "holdoutEnd",
+                self.holdout_end.as_deref().unwrap_or(""),
+                "a summary has no holdout purchases: fit the orders for a holdout check",
+            ));
+        }
+        let end = self
+            .calibration_end
+            .as_deref()
+            .map(|t| date("calibrationEnd", t))
+            .transpose()?;
+        self.settings(end.unwrap_or(0), None)
+    }
+
+    /// The options other than the dates, checked.
+    fn settings(&self, calibration_end: i32, holdout_end: Option<i32>) -> Result<ClvOptions> {
         let unit = match self.time_unit.as_deref().map(str::trim) {
             None | Some("day") | Some("days") => TimeUnit::Day,
             Some("week") | Some("weeks") => TimeUnit::Week,

@@ -7,7 +7,9 @@
 use serde::Serialize;
 
 use crate::cohort::each_line;
+use crate::error::Location;
 use crate::table::Workspace;
+use crate::{Error, Result};
 
 /// The time unit of recency, T and the models' rates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -155,4 +157,76 @@ pub fn summarise_lines(lines: &mut [(u32, i32, f64)], calibration_end: i32, unit
     }
     out.counts.customers = out.customers.len();
     out
+}
+
+/// A summary from columns a caller already has (lifetimes' `frequency`,
+/// `recency`, `T`, `monetary_value`, in one time unit): customer `i` is row `i`.
+/// A row that is not a summary (negative or fractional frequency, recency
+/// outside 0..=T, a repeat buyer with zero recency, non-finite values) is an
+/// error naming the row and column.
+pub fn summary_from_columns(frequency: &[f64], recency: &[f64], age: &[f64], monetary: &[f64]) -> Result<Summary> {
+    let n = frequency.len();
+    for (name, len) in [
+        ("recency", recency.len()),
+        ("T", age.len()),
+        ("monetary_value", monetary.len()),
+    ] {
+        if len != n {
+            return Err(Error::option(
+                name,
+                len,
+                format!("expected {n} values, as many as frequency"),
+            ));
+        }
+    }
+    // Row i is the i-th customer; numbered from 1 as a spreadsheet without a header would.
+    let bad = |row: usize, column: &str, value: f64, reason: &str| Error::Ingest {
+        at: Location {
+            file: "summary".into(),
+            row: Some(row as u64 + 1),
+            column: Some(column.into()),
+        },
+        reason: format!("{value}: {reason}"),
+    };
+    let mut out = Summary::default();
+    out.customers.reserve(n);
+    for i in 0..n {
+        let (x, r, t, m) = (frequency[i], recency[i], age[i], monetary[i]);
+        if !(x.is_finite() && x >= 0.0 && x.fract() == 0.0) {
+            return Err(bad(
+                i,
+                "frequency",
+                x,
+                "expected a whole number of repeat purchases ≥ 0",
+            ));
+        }
+        if !(t.is_finite() && t > 0.0) {
+            return Err(bad(i, "T", t, "expected the customer's age, > 0"));
+        }
+        if !(r.is_finite() && (0.0..=t).contains(&r)) || (x > 0.0 && r <= 0.0) {
+            return Err(bad(
+                i,
+                "recency",
+                r,
+                "expected 0 ≤ recency ≤ T, and > 0 with repeat purchases",
+            ));
+        }
+        if !m.is_finite() {
+            return Err(bad(i, "monetary_value", m, "expected a number"));
+        }
+        let repeat = x > 0.0;
+        out.counts.customers += 1;
+        out.counts.repeat_customers += usize::from(repeat);
+        out.counts.nonpositive_monetary_customers += usize::from(repeat && m <= 0.0);
+        out.customers.push(CustomerSummary {
+            customer: i as u32,
+            frequency: x as u32,
+            recency: r,
+            age: t,
+            monetary_value: m,
+            first: 0,
+            holdout_purchases: 0,
+        });
+    }
+    Ok(out)
 }

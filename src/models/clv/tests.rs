@@ -382,3 +382,39 @@ fn converges_on_300k_customers_without_a_penalty() {
         assert!(rel(got, want) < 0.05, "{got} vs {want}");
     }
 }
+
+#[test]
+fn a_summary_given_as_columns_fits_as_the_orders_do() {
+    // CDNOW's calibration summary, taken from the orders fit, handed back as columns.
+    let (fit, summary, _) = cdnow_fit("bgnbd");
+    let col = |f: fn(&CustomerSummary) -> f64| summary.iter().map(f).collect::<Vec<f64>>();
+    let (x, r, t, m) = (
+        col(|s| f64::from(s.frequency)),
+        col(|s| s.recency),
+        col(|s| s.age),
+        col(|s| s.monetary_value),
+    );
+    let from_columns = summary_from_columns(&x, &r, &t, &m).unwrap();
+    let opts = ClvParams {
+        time_unit: Some("week".into()),
+        ..Default::default()
+    }
+    .check_summary()
+    .unwrap();
+    let again = fit_summary(from_columns, &opts).unwrap();
+    assert!(rel(again.report.bgnbd.log_likelihood, fit.report.bgnbd.log_likelihood) < 1e-12);
+    assert!(rel(again.report.bgnbd.r, fit.report.bgnbd.r) < 1e-9);
+    let gg = (again.report.gamma_gamma.unwrap(), fit.report.gamma_gamma.unwrap());
+    assert!(rel(gg.0.p, gg.1.p) < 1e-9);
+    // Rows that are not a summary are named.
+    let err = summary_from_columns(&[1.0, 2.5], &[1.0, 2.0], &[3.0, 3.0], &[1.0, 1.0]).unwrap_err();
+    assert!(err.to_string().contains("row 2, column 'frequency'"), "{err}");
+    let err = summary_from_columns(&[1.0], &[4.0], &[3.0], &[1.0]).unwrap_err();
+    assert!(err.to_string().contains("column 'recency'"), "{err}");
+    assert!(summary_from_columns(&[1.0], &[1.0], &[3.0, 4.0], &[1.0]).is_err());
+    let holdout = ClvParams {
+        holdout_end: Some("2020-01-01".into()),
+        ..Default::default()
+    };
+    assert!(matches!(holdout.check_summary(), Err(Error::Options { .. })));
+}
