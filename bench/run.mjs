@@ -29,10 +29,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,segment_expr,cohorts,pivot,cooc,cold_start]
+const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,segment_expr,cohorts,pivot,cooc,clv_fit,cold_start]
                          [--runs 5] [--warmup 1] [--engines rapport,duckdb-wasm,arquero]
                          [--timeout <seconds per step, default 900>]`;
-const TASKS = ["load_orders", "monthly_revenue", "rfm", "segment_expr", "cohorts", "pivot", "cooc", "cold_start"];
+const TASKS = ["load_orders", "monthly_revenue", "rfm", "segment_expr", "cohorts", "pivot", "cooc", "clv_fit", "cold_start"];
+/** Tasks that make their own data in the page (no orders file). */
+const SELF_DATA = new Set(["segment_expr", "clv_fit"]);
+/** Tasks only Rapport has (no peer fits BG/NBD; bench/tools/lifetimes_clv.py is its reference). */
+const RAPPORT_ONLY = new Set(["clv_fit"]);
 /** CLI engine name → page bundle name (bench/dist/engine-<bundle>.js). */
 const ENGINES = { rapport: 'rapport', 'duckdb-wasm': 'duckdb', arquero: 'arquero' };
 
@@ -111,8 +115,10 @@ const fmtMs = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
  * recorded and the next one still runs; a timeout or a crash ends the engine (the page is
  * discarded by the caller).
  */
-async function runSteadyTasks(ctx, engine, tasks) {
+async function runSteadyTasks(ctx, engine, allTasks) {
   const { opts, origin, memory, dataUrl, csvBytes } = ctx;
+  const tasks = allTasks.filter((t) => engine === 'rapport' || !RAPPORT_ONLY.has(t));
+  if (!tasks.length) return [];
   const page = await ctx.mainPage();
   const call = (method, ...args) => withTimeout(
     page.evaluate(([m, a]) => window.bench[m](...a), [method, args]),
@@ -124,7 +130,7 @@ async function runSteadyTasks(ctx, engine, tasks) {
   const pid = await memory.pidOf(page);
   await call('open', ENGINES[engine]);
   // The orders file feeds load_orders and monthly_revenue; segment_expr makes its own data.
-  if (tasks.some((t) => t !== 'segment_expr')) await call('fetchData', dataUrl);
+  if (tasks.some((t) => !SELF_DATA.has(t))) await call('fetchData', dataUrl);
 
   const measure = async (task) => {
     const runs = [];
@@ -238,9 +244,13 @@ async function main() {
     engines = engines.filter((e) => e !== 'rapport');
   }
 
-  const csv = ensureOrders(ROOT, BENCH, opts.size);
-  const csvBytes = fs.statSync(csv).size;
-  console.log(`dataset ${opts.size.label}: ${path.relative(ROOT, csv)} (${(csvBytes / 1e6).toFixed(1)} MB)`);
+  // Only tasks that read the orders file need it (generating 1m takes a while).
+  let csvBytes = null;
+  if (opts.tasks.some((t) => !SELF_DATA.has(t))) {
+    const csv = ensureOrders(ROOT, BENCH, opts.size);
+    csvBytes = fs.statSync(csv).size;
+    console.log(`dataset ${opts.size.label}: ${path.relative(ROOT, csv)} (${(csvBytes / 1e6).toFixed(1)} MB)`);
+  }
   await buildPage(BENCH);
 
   const cleanups = [];

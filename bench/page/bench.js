@@ -3,12 +3,14 @@
 // set-up the harness keeps out of the measurement.
 import { coocTotals, cohortTotals, engineUrl, monthlyTotals, pivotTotals, rfmTotals } from './summary.js';
 import { segmentData } from './segment-data.js';
+import { clvSummary } from './clv-data.js';
 
 let engine = null;
 let bytes = null; // the orders CSV, fetched once per page
 let input = null; // what the next load_orders run consumes
 let loaded = false;
 let segmentSize = null; // customers of the segment_expr data the engine holds
+let clvData = null; // the clv_fit summaries, made once per size
 
 async function ensureLoaded() {
   if (loaded) return;
@@ -43,6 +45,8 @@ window.bench = {
         await engine.prepareSegment(segmentData(customers));
         segmentSize = customers;
       }
+    } else if (task === 'clv_fit') {
+      if (clvData?.customers !== customers) clvData = { customers, summary: clvSummary(customers) };
     } else if (task === 'load_orders') {
       await engine.prepareLoad();
       loaded = false;
@@ -93,6 +97,13 @@ window.bench = {
       const result = await engine.cooc();
       const ms = performance.now() - t0;
       return { ms, totals: coocTotals(result), wasmBytes: engine.memoryBytes() };
+    }
+    if (task === 'clv_fit') {
+      const t0 = performance.now();
+      const report = await engine.clvFit(clvData.summary);
+      const ms = performance.now() - t0;
+      const { r, alpha, a, b } = report.bgnbd;
+      return { ms, rows: clvData.customers, totals: { r, alpha, a, b, gg: report.gammaGamma, customers: report.customers }, wasmBytes: engine.memoryBytes() };
     }
     if (task === 'segment_expr') {
       const t0 = performance.now();

@@ -92,6 +92,13 @@ export async function createEngine() {
       return ws.productPairs({ among: COOC_PRODUCTS, top: COOC_PAIRS, by: 'count', minCount: 1 })
         .map(({ a, b, count }) => ({ a, b, count }));
     },
+    /**
+     * Timed: BG/NBD + Gamma–Gamma fitted on the customer summaries and every customer
+     * scored (P(alive), expected purchases, CLV), as `fitClvSummary` does.
+     */
+    async clvFit({ frequency, recency, T, monetary }) {
+      return rapport.fitClvSummary(frequency, recency, T, monetary, { timeUnit: 'week' });
+    },
     /** Untimed: loads the synthetic customers' files and builds the customer table. */
     async prepareSegment(data) {
       seg?.free();
