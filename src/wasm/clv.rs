@@ -107,19 +107,7 @@ impl JsWorkspace {
     /// ```
     #[wasm_bindgen(js_name = fitClv, unchecked_return_type = "ClvReport")]
     pub fn fit_clv(&mut self, options: Option<JsClvOptions>) -> Result<JsValue, JsValue> {
-        let params: ClvParams = from_js(
-            "options",
-            options.map(JsValue::from),
-            &[
-                "calibrationEnd",
-                "holdoutEnd",
-                "timeUnit",
-                "horizonMonths",
-                "discountRate",
-                "model",
-                "penalizer",
-            ],
-        )?;
+        let params: ClvParams = from_js("options", options.map(JsValue::from), OPTION_KEYS)?;
         let mut ws = self.ws()?;
         let opts = params.check(&ws).map_err(js_error)?;
         let fit = clv::fit_clv(&mut ws, &opts, today()).map_err(js_error)?;
@@ -135,6 +123,17 @@ impl JsWorkspace {
 ///
 /// @param options - as `fitClv`, without `holdoutEnd`; `calibrationEnd` only labels the report.
 /// @throws RapportError `INGEST` naming the row and column of a value that is not a summary.
+/// The fields of `ClvOptions` (a summary fit refuses `holdoutEnd` with its reason).
+const OPTION_KEYS: &[&str] = &[
+    "calibrationEnd",
+    "holdoutEnd",
+    "timeUnit",
+    "horizonMonths",
+    "discountRate",
+    "model",
+    "penalizer",
+];
+
 #[wasm_bindgen(js_name = fitClvSummary, unchecked_return_type = "ClvReport")]
 pub fn fit_clv_summary(
     frequency: &[f64],
@@ -143,18 +142,7 @@ pub fn fit_clv_summary(
     monetary: &[f64],
     options: Option<JsClvOptions>,
 ) -> Result<JsValue, JsValue> {
-    let params: ClvParams = from_js(
-        "options",
-        options.map(JsValue::from),
-        &[
-            "calibrationEnd",
-            "timeUnit",
-            "horizonMonths",
-            "discountRate",
-            "model",
-            "penalizer",
-        ],
-    )?;
+    let params: ClvParams = from_js("options", options.map(JsValue::from), OPTION_KEYS)?;
     let opts = params.check_summary().map_err(js_error)?;
     let summary = clv::summary_from_columns(frequency, recency, age, monetary).map_err(js_error)?;
     let mut fit = clv::fit_summary(summary, &opts).map_err(js_error)?;

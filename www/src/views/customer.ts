@@ -32,6 +32,19 @@ export function openCustomer(customerId: string): void {
   document.dispatchEvent(new CustomEvent("rapport:open-customer", { detail: customerId }));
 }
 
+/** A table cell holding a customer id that opens the customer's 360° view. */
+export function idCell(id: string): HTMLTableCellElement {
+  const td = document.createElement("td");
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "link";
+  b.textContent = id;
+  b.title = "Open this customer's 360° view";
+  b.addEventListener("click", () => openCustomer(id));
+  td.append(b);
+  return td;
+}
+
 /** Key figures shown as cards, in this order, when the customer table has them. */
 const KEY_FIGURES: [string, string][] = [
   ["order_count", "Orders"], ["monetary_total", "Revenue"], ["recency_days", "Days since last order"],

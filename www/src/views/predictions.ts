@@ -11,7 +11,7 @@ import { aliveMatrix, calibrationChart, clvHistogram, forecastChart, gainsChart,
 import { download, toCsv } from "../csv.js";
 import { byId, cell, row } from "../dom.js";
 import { subscribe, update } from "../store.js";
-import { openCustomer } from "./customer.js";
+import { idCell } from "./customer.js";
 
 export interface PredictionActions {
   fitClv(options: ClvOptions): Promise<ClvReport>;
@@ -27,18 +27,6 @@ const money = (x: number | null | undefined) => (x === null || x === undefined ?
 const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? "—" : x.toFixed(digits));
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)} %`);
 const width = (id: string) => Math.max(320, byId(id).clientWidth - 20);
-
-/** A customer id that opens the 360° view. */
-function idCell(id: string): HTMLTableCellElement {
-  const td = document.createElement("td");
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "link";
-  b.textContent = id;
-  b.addEventListener("click", () => openCustomer(id));
-  td.append(b);
-  return td;
-}
 
 /** Shifts an ISO date by whole months (end of month clamps). */
 function addMonths(iso: string, months: number): string {

@@ -5,7 +5,7 @@ import { tableFromIPC } from "apache-arrow";
 import type { Completion, CustomerColumn, PageOptions, SavedSegmentInfo } from "../../../pkg/web/rapport.js";
 import { download } from "../csv.js";
 import { byId, cell, row } from "../dom.js";
-import { openCustomer } from "./customer.js";
+import { idCell } from "./customer.js";
 import { subscribe, update } from "../store.js";
 import type { LiveCount } from "../worker.js";
 import { arrowToCsv } from "./segments.js";
@@ -305,15 +305,3 @@ export function mountSelect(actions: SelectActions): void {
   });
 }
 
-/** A customer id that opens the customer's 360° view. */
-function idCell(id: string): HTMLTableCellElement {
-  const td = document.createElement("td");
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "link";
-  b.textContent = id;
-  b.title = "Open this customer's 360° view";
-  b.addEventListener("click", () => openCustomer(id));
-  td.append(b);
-  return td;
-}
