@@ -87,6 +87,17 @@ extern "C" {
     pub type JsClvOptions;
 }
 
+/// The fields of `ClvOptions` (a summary fit refuses `holdoutEnd` with its reason).
+const OPTION_KEYS: &[&str] = &[
+    "calibrationEnd",
+    "holdoutEnd",
+    "timeUnit",
+    "horizonMonths",
+    "discountRate",
+    "model",
+    "penalizer",
+];
+
 #[wasm_bindgen(js_class = Workspace)]
 impl JsWorkspace {
     /// Customer lifetime value: fits BG/NBD (or the modified BG/NBD) and
@@ -123,17 +134,6 @@ impl JsWorkspace {
 ///
 /// @param options - as `fitClv`, without `holdoutEnd`; `calibrationEnd` only labels the report.
 /// @throws RapportError `INGEST` naming the row and column of a value that is not a summary.
-/// The fields of `ClvOptions` (a summary fit refuses `holdoutEnd` with its reason).
-const OPTION_KEYS: &[&str] = &[
-    "calibrationEnd",
-    "holdoutEnd",
-    "timeUnit",
-    "horizonMonths",
-    "discountRate",
-    "model",
-    "penalizer",
-];
-
 #[wasm_bindgen(js_name = fitClvSummary, unchecked_return_type = "ClvReport")]
 pub fn fit_clv_summary(
     frequency: &[f64],

@@ -4,11 +4,12 @@
 //! likelihood, P(alive) and expectation arithmetic is in log space, so long
 //! tenures and frequent buyers neither overflow nor round to 0/1 too early.
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::stats::linalg::invert_spd;
 use crate::stats::optim::{lbfgs, numeric_hessian, LbfgsOptions};
-use crate::stats::special::{digamma, ln_gamma, ln_hyp2f1};
+use crate::stats::special::{digamma, ln_gamma, Hyp2f1};
 use crate::{Error, Result};
 
 /// Which repeat-purchase model.
@@ -81,39 +82,91 @@ pub struct BgFit {
     pub converged: bool,
 }
 
-/// Distinct (x, t_x, T) with the number of customers sharing them.
+/// Distinct (x, t_x, T) with the number of customers sharing them, each
+/// value given as an index into the distinct repeat counts and times: an
+/// evaluation of the likelihood computes the special functions once per
+/// distinct x and the logarithms once per distinct time (orders dated in days
+/// leave a few hundred), then only an exp and a log per row.
 struct Compressed {
-    rows: Vec<(History, f64)>,
+    /// Distinct repeat purchase counts.
+    xs: Vec<f64>,
+    /// Distinct times (recencies and ages), in the time unit.
+    times: Vec<f64>,
+    rows: Vec<Row>,
     total: f64,
 }
 
+/// One distinct history: indices into `xs` and `times`, and its weight.
+#[derive(Clone, Copy)]
+struct Row {
+    x: u32,
+    t_x: u32,
+    t: u32,
+    weight: f64,
+}
+
+/// Numbers values by their first appearance: the distinct values and the index of one.
+#[derive(Default)]
+struct Distinct {
+    values: Vec<f64>,
+    index: FxHashMap<u64, u32>,
+}
+
+impl Distinct {
+    fn id(&mut self, v: f64) -> u32 {
+        let next = self.values.len() as u32;
+        let id = *self.index.entry(v.to_bits()).or_insert(next);
+        if id == next {
+            self.values.push(v);
+        }
+        id
+    }
+}
+
 fn compress(histories: &[History]) -> Compressed {
-    let mut keys: Vec<(u64, u64, u64)> = histories
+    let (mut xs, mut times) = (Distinct::default(), Distinct::default());
+    let mut keys: Vec<u128> = histories
         .iter()
-        .map(|h| (h.x.to_bits(), h.t_x.to_bits(), h.t.to_bits()))
+        .map(|h| {
+            let (x, t_x, t) = (xs.id(h.x), times.id(h.t_x), times.id(h.t));
+            (u128::from(x) << 64) | (u128::from(t_x) << 32) | u128::from(t)
+        })
         .collect();
     keys.sort_unstable();
-    let mut rows: Vec<(History, f64)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut last = None;
-    for k in keys {
-        if last == Some(k) {
-            if let Some(r) = rows.last_mut() {
-                r.1 += 1.0;
-            }
-            continue;
+    for key in keys {
+        match rows.last_mut() {
+            Some(r) if last == Some(key) => r.weight += 1.0,
+            _ => rows.push(Row {
+                x: (key >> 64) as u32,
+                t_x: (key >> 32) as u32,
+                t: key as u32,
+                weight: 1.0,
+            }),
         }
-        last = Some(k);
-        let h = History {
-            x: f64::from_bits(k.0),
-            t_x: f64::from_bits(k.1),
-            t: f64::from_bits(k.2),
-        };
-        rows.push((h, 1.0));
+        last = Some(key);
     }
     Compressed {
+        xs: xs.values,
+        times: times.values,
         rows,
         total: histories.len() as f64,
     }
+}
+
+/// The terms of one customer's log-likelihood that depend on x alone.
+struct PerX {
+    /// ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x+k) − ln B(a, b) (as Γ ratios).
+    constant: f64,
+    /// ln a − ln(b+x+k−1), the dropout term's constant (unused without it).
+    ln_dropout: f64,
+    has_dropout: bool,
+    /// Gradient parts: ∂/∂r, ∂/∂a and ∂/∂b of `constant`, and 1/(b+x+k−1).
+    d_r: f64,
+    d_a: f64,
+    d_b: f64,
+    inv_d: f64,
 }
 
 /// Σ w·ℓ over the rows, times in units × `scale`, and its gradient with
@@ -124,34 +177,67 @@ fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scal
     let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
     let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
     let (ln_a, ln_alpha) = (a.ln(), alpha.ln());
+    let per_x: Vec<PerX> = data
+        .xs
+        .iter()
+        .map(|&x| {
+            let has_dropout = x > 0.0 || k > 0.0;
+            let d = b + x + k - 1.0;
+            let dg_abx = digamma(a + b + x + k);
+            PerX {
+                constant: ln_gamma(r + x) - lg_r + r * ln_alpha + lg_ab + ln_gamma(b + x + k)
+                    - lg_b
+                    - ln_gamma(a + b + x + k),
+                ln_dropout: if has_dropout { ln_a - d.ln() } else { 0.0 },
+                has_dropout,
+                d_r: digamma(r + x) - dg_r + ln_alpha,
+                d_a: dg_ab - dg_abx,
+                d_b: dg_ab + digamma(b + x + k) - dg_b - dg_abx,
+                inv_d: if has_dropout { 1.0 / d } else { 0.0 },
+            }
+        })
+        .collect();
+    // ln(α + t) and 1/(α + t) per distinct time.
+    let logs: Vec<(f64, f64)> = data
+        .times
+        .iter()
+        .map(|&t| {
+            let v = alpha + t * scale;
+            (v.ln(), 1.0 / v)
+        })
+        .collect();
     let mut total = 0.0;
-    *grad = [0.0; 4];
-    for &(h, w) in &data.rows {
-        let (x, t_x, t) = (h.x, h.t_x * scale, h.t * scale);
+    let mut g = [0.0; 4];
+    for row in &data.rows {
+        let px = &per_x[row.x as usize];
+        let x = data.xs[row.x as usize];
         let rx = r + x;
-        let a1 = ln_gamma(rx) - lg_r + r * ln_alpha;
-        let a2 = lg_ab + ln_gamma(b + x + k) - lg_b - ln_gamma(a + b + x + k);
-        let (l_t, l_tx) = ((alpha + t).ln(), (alpha + t_x).ln());
+        let (l_t, inv_t) = logs[row.t as usize];
+        let (l_tx, inv_tx) = logs[row.t_x as usize];
         let a3 = -rx * l_t;
-        let has_a4 = x > 0.0 || k > 0.0;
-        let d = b + x + k - 1.0;
-        let (lse, w4) = if has_a4 {
-            let a4 = ln_a - d.ln() - rx * l_tx;
-            let m = a3.max(a4);
-            let lse = m + ((a3 - m).exp() + (a4 - m).exp()).ln();
-            (lse, (a4 - lse).exp())
+        let (lse, w4) = if px.has_dropout {
+            let a4 = px.ln_dropout - rx * l_tx;
+            // ln(e^a3 + e^a4) and e^(a4 − lse), from one exp.
+            // e ≤ 1, so ln(1 + e) needs no log1p: its rounding is 1e-16
+            // absolute on a term of order 1.
+            let e = (-(a3 - a4).abs()).exp();
+            if a4 > a3 {
+                (a4 + (1.0 + e).ln(), 1.0 / (1.0 + e))
+            } else {
+                (a3 + (1.0 + e).ln(), e / (1.0 + e))
+            }
         } else {
             (a3, 0.0)
         };
+        let w = row.weight;
         let w3 = 1.0 - w4;
-        total += w * (a1 + a2 + lse);
-        let dg_rx = digamma(rx);
-        let dg_abx = digamma(a + b + x + k);
-        grad[0] += w * (dg_rx - dg_r + ln_alpha - w3 * l_t - w4 * l_tx);
-        grad[1] += w * (r / alpha - w3 * rx / (alpha + t) - w4 * rx / (alpha + t_x));
-        grad[2] += w * (dg_ab - dg_abx + w4 / a);
-        grad[3] += w * (dg_ab + digamma(b + x + k) - dg_b - dg_abx - if has_a4 { w4 / d } else { 0.0 });
+        total += w * (px.constant + lse);
+        g[0] += w * (px.d_r - w3 * l_t - w4 * l_tx);
+        g[1] += w * (r / alpha - rx * (w3 * inv_t + w4 * inv_tx));
+        g[2] += w * (px.d_a + w4 / a);
+        g[3] += w * (px.d_b - w4 * px.inv_d);
     }
+    *grad = g;
     total
 }
 
@@ -242,73 +328,118 @@ fn standard_errors(model: TransactionModel, params: BgParams, data: &Compressed)
 }
 
 impl BgFit {
-    /// ln of the odds of having dropped out; `None` when a one-time buyer under
-    /// BG/NBD (alive for sure).
-    fn ln_dropout_odds(&self, h: History) -> Option<f64> {
-        let BgParams { r, alpha, a, b } = self.params;
-        let k = self.model.shift();
-        if h.x == 0.0 && k == 0.0 {
-            return None;
-        }
-        Some(a.ln() - (b + h.x + k - 1.0).ln() + (r + h.x) * ((alpha + h.t).ln() - (alpha + h.t_x).ln()))
-    }
-
     /// P(alive | x, t_x, T).
     pub fn p_alive(&self, h: History) -> f64 {
-        match self.ln_dropout_odds(h) {
-            None => 1.0,
-            Some(l) => (-softplus(l)).exp(),
+        self.alive_odds(h.x, h.t).p_alive(h.t_x)
+    }
+
+    /// P(alive) of the customers with `x` repeat purchases and age `t`, as a
+    /// function of their recency: the parts of the dropout odds they share.
+    pub fn alive_odds(&self, x: f64, t: f64) -> AliveOdds {
+        let BgParams { r, alpha, a, b } = self.params;
+        let k = self.model.shift();
+        AliveOdds {
+            // Under BG/NBD a one-time buyer is alive for sure.
+            constant: (x > 0.0 || k > 0.0).then(|| a.ln() - (b + x + k - 1.0).ln()),
+            rx: r + x,
+            alpha,
+            ln_age: (alpha + t).ln(),
         }
     }
 
     /// Expected repeat purchases in the next `t` time units given the history
-    /// (BG/NBD eq. 10; modified BG/NBD as lifetimes' `ModifiedBetaGeoFitter`).
+    /// (BG/NBD eq. 10; modified BG/NBD as lifetimes' `ModifiedBetaGeoFitter`):
+    /// [`purchases_if_alive`](Self::purchases_if_alive) × P(alive).
     pub fn expected_purchases(&self, h: History, t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
-        let BgParams { r, alpha, a, b } = self.params;
+        self.purchases_if_alive(h.x, h.t, t) * self.p_alive(h)
+    }
+
+    /// The factor of the expected purchases in the next `t` that does not
+    /// depend on recency: (a+b+x+k−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ·
+    /// ₂F₁(r+x, b+x+k; a+b+x+k−1; t/(α+T+t))]. Customers who share x and T
+    /// share it, so scoring computes it once per such group.
+    pub fn purchases_if_alive(&self, x: f64, age: f64, t: f64) -> f64 {
+        self.purchases_if_alive_with(&mut self.series(x), x, age, t)
+    }
+
+    /// The hypergeometric series of [`purchases_if_alive`](Self::purchases_if_alive)
+    /// for repeat count `x`, to share among the customers with that count.
+    pub fn series(&self, x: f64) -> Hyp2f1 {
+        let BgParams { r, a, b, .. } = self.params;
         let k = self.model.shift();
-        let x = h.x;
-        let c = a + b + x + k - 1.0;
-        let z = t / (alpha + h.t + t);
-        let Some((ln_f, sign)) = ln_hyp2f1(r + x, b + x + k, c, z) else {
+        Hyp2f1::new(r + x, b + x + k, a + b + x + k - 1.0)
+    }
+
+    /// [`purchases_if_alive`](Self::purchases_if_alive) with the series of `x`
+    /// from [`series`](Self::series).
+    pub fn purchases_if_alive_with(&self, series: &mut Hyp2f1, x: f64, age: f64, t: f64) -> f64 {
+        let BgParams { r, alpha, a, b } = self.params;
+        let c = a + b + x + self.model.shift() - 1.0;
+        let z = t / (alpha + age + t);
+        let Some((ln_f, sign)) = series.ln_at(z) else {
             return f64::NAN;
         };
-        let ln_term = ln_f + (r + x) * ((alpha + h.t).ln() - (alpha + h.t + t).ln());
+        let ln_term = ln_f + (r + x) * ((alpha + age).ln() - (alpha + age + t).ln());
         let second = if sign > 0.0 {
             -ln_term.exp_m1()
         } else {
             1.0 + ln_term.exp()
         };
-        c / (a - 1.0) * second * self.p_alive(h)
+        c / (a - 1.0) * second
     }
 
     /// The first whole time `t ≤ cap` (in `step`s) at which the expected
     /// purchases reach 1, or `None`.
     pub fn time_to_next_purchase(&self, h: History, step: f64, cap_steps: u32) -> Option<u32> {
-        let at_cap = self.expected_purchases(h, step * f64::from(cap_steps));
-        if at_cap.is_nan() || at_cap < 1.0 {
-            return None;
-        }
-        let (mut lo, mut hi) = (0u32, cap_steps);
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if self.expected_purchases(h, step * f64::from(mid)) >= 1.0 {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        Some(hi)
+        let p = self.p_alive(h);
+        let mut series = self.series(h.x);
+        first_step_reaching_one(
+            |i| self.purchases_if_alive_with(&mut series, h.x, h.t, step * f64::from(i)) * p,
+            cap_steps,
+        )
     }
 }
 
-/// ln(1 + eˣ) without overflow.
-fn softplus(x: f64) -> f64 {
-    if x > 30.0 {
-        x + (-x).exp().ln_1p()
-    } else {
-        x.exp().ln_1p()
+/// The first step `i` in 1..=`cap` at which `expected(i)`, non-decreasing in
+/// `i` and 0 at 0, reaches 1 (by bisection), or `None`.
+pub(crate) fn first_step_reaching_one(mut expected: impl FnMut(u32) -> f64, cap: u32) -> Option<u32> {
+    let at_cap = expected(cap);
+    if at_cap.is_nan() || at_cap < 1.0 {
+        return None;
+    }
+    let (mut lo, mut hi) = (0u32, cap);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if expected(mid) >= 1.0 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
+/// The dropout odds of customers sharing x and T, from [`BgFit::alive_odds`].
+#[derive(Debug, Clone, Copy)]
+pub struct AliveOdds {
+    /// ln a − ln(b + x + k − 1); `None` when alive for sure.
+    constant: Option<f64>,
+    rx: f64,
+    alpha: f64,
+    ln_age: f64,
+}
+
+impl AliveOdds {
+    /// P(alive) at recency `t_x`: 1 / (1 + odds of having dropped out), the
+    /// log-odds ln a − ln(b+x+k−1) + (r+x)(ln(α+T) − ln(α+t_x)) kept in log
+    /// space until the end.
+    pub fn p_alive(&self, t_x: f64) -> f64 {
+        match self.constant {
+            None => 1.0,
+            Some(c) => 1.0 / (1.0 + (c + self.rx * (self.ln_age - (self.alpha + t_x).ln())).exp()),
+        }
     }
 }

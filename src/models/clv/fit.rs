@@ -3,14 +3,16 @@
 //! validation and the customer-table columns.
 
 use arrow_array::{Date32Array, Float64Array};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::bgnbd::{self, BgFit, BgParams, History, TransactionModel};
+use super::bgnbd::{self, first_step_reaching_one, AliveOdds, BgFit, BgParams, History, TransactionModel};
 use super::gamma_gamma::{self, GgFit};
 use super::params::ClvOptions;
 use super::report::{alive_matrix, clv_histogram, top_customers, AliveMatrix, HistogramBin, TopCustomer};
 use super::summary::{summarise, CustomerSummary, Summary, SummaryCounts, TimeUnit};
 use crate::calendar::date_label;
+use crate::stats::special::Hyp2f1;
 use crate::table::customers::{CustomerParams, Feature, Values};
 use crate::table::Workspace;
 use crate::Result;
@@ -283,11 +285,7 @@ pub fn fit_summary(summary: Summary, opts: &ClvOptions) -> Result<ClvFit> {
     let holdout_duration = opts
         .holdout_end
         .map(|h| f64::from(h - opts.calibration_end) / unit_days);
-    let scores: Vec<CustomerScore> = summary
-        .customers
-        .iter()
-        .map(|c| score(&bg, gg.as_ref(), c, opts, horizon, holdout_duration))
-        .collect();
+    let scores = score_all(&bg, gg.as_ref(), &summary.customers, opts, horizon, holdout_duration);
     let holdout = holdout_duration.map(|duration| holdout_report(&scores, duration));
     let report = ClvReport {
         bgnbd: BgReport {
@@ -340,39 +338,157 @@ pub fn fit_summary(summary: Summary, opts: &ClvOptions) -> Result<ClvFit> {
 /// purchases in month i × expected spend / (1 + rate)^i, a month being 30 days
 /// or 4.345 weeks.
 pub fn discounted_value(bg: &BgFit, h: History, spend: f64, months: u32, rate: f64, per_month: f64) -> f64 {
+    let factors: Vec<f64> = (1..=months)
+        .map(|i| bg.purchases_if_alive(h.x, h.t, f64::from(i) * per_month))
+        .collect();
+    discounted(&factors, &discounts(months, rate), bg.p_alive(h), spend)
+}
+
+/// (1 + rate)^i for the months i = 1, 2, …
+fn discounts(months: u32, rate: f64) -> Vec<f64> {
+    (1..=months).map(|i| (1.0 + rate).powi(i as i32)).collect()
+}
+
+/// The CLV sum from the cumulative purchases-if-alive at each month end.
+fn discounted(factors: &[f64], discounts: &[f64], p_alive: f64, spend: f64) -> f64 {
     let mut total = 0.0;
     let mut before = 0.0;
-    for i in 1..=months {
-        let cumulative = bg.expected_purchases(h, f64::from(i) * per_month);
-        total += spend * (cumulative - before) / (1.0 + rate).powi(i as i32);
+    for (f, d) in factors.iter().zip(discounts) {
+        let cumulative = f * p_alive;
+        total += spend * (cumulative - before) / d;
         before = cumulative;
     }
     total
 }
 
-fn score(
+/// What the customers sharing a frequency and an age share: their dropout
+/// odds, and purchases-if-alive at each month end of the horizon, at the
+/// horizon, at 90 days, over the holdout and at the next-order cap.
+struct GroupTerms {
+    frequency: u32,
+    age: f64,
+    odds: AliveOdds,
+    months: Vec<f64>,
+    at_horizon: f64,
+    at_90d: f64,
+    at_holdout: Option<f64>,
+    at_cap: f64,
+}
+
+/// Scores every customer. The expected purchases factor into P(alive), which
+/// needs the customer's recency, and a part that depends only on frequency
+/// and age ([`BgFit::purchases_if_alive`], a hypergeometric series): that part
+/// is computed once per group of customers sharing both — with orders dated
+/// in days, some ten thousand groups for a million customers — from one
+/// series per frequency. The next-order day is then searched, group by
+/// group, only for the customers whose expected purchases reach 1 by the cap.
+fn score_all(
     bg: &BgFit,
     gg: Option<&GgFit>,
-    c: &CustomerSummary,
+    customers: &[CustomerSummary],
     opts: &ClvOptions,
     horizon: f64,
     holdout: Option<f64>,
-) -> CustomerScore {
-    let h = history(c);
+) -> Vec<CustomerScore> {
     let unit_days = opts.unit.days();
-    let expected_spend = gg.and_then(|g| g.expected_spend(f64::from(c.frequency), c.monetary_value));
-    let clv = expected_spend
-        .map(|m| discounted_value(bg, h, m, opts.horizon_months, opts.discount_rate, opts.unit.per_month()));
-    CustomerScore {
-        summary: c.clone(),
-        p_alive: bg.p_alive(h),
-        expected_purchases: bg.expected_purchases(h, horizon),
-        expected_purchases_90d: bg.expected_purchases(h, 90.0 / unit_days),
-        expected_holdout: holdout.map(|d| bg.expected_purchases(h, d)),
-        expected_spend,
-        clv,
-        next_order_in_days: bg.time_to_next_purchase(h, 1.0 / unit_days, NEXT_ORDER_CAP_DAYS),
+    let per_month = opts.unit.per_month();
+    let cap_time = f64::from(NEXT_ORDER_CAP_DAYS) / unit_days;
+    let discounts = discounts(opts.horizon_months, opts.discount_rate);
+    let (group_of, firsts) = groups(customers);
+    let mut series: FxHashMap<u32, Hyp2f1> = FxHashMap::default();
+    let terms: Vec<GroupTerms> = firsts
+        .iter()
+        .map(|&i| {
+            let (frequency, age) = (customers[i].frequency, customers[i].age);
+            let x = f64::from(frequency);
+            let series = series.entry(frequency).or_insert_with(|| bg.series(x));
+            let mut if_alive = |t: f64| bg.purchases_if_alive_with(series, x, age, t);
+            GroupTerms {
+                frequency,
+                age,
+                odds: bg.alive_odds(x, age),
+                months: (1..=opts.horizon_months)
+                    .map(|m| if_alive(f64::from(m) * per_month))
+                    .collect(),
+                at_horizon: if_alive(horizon),
+                at_90d: if_alive(90.0 / unit_days),
+                at_holdout: holdout.map(&mut if_alive),
+                at_cap: if_alive(cap_time),
+            }
+        })
+        .collect();
+    // (group, customer) of those whose expected purchases reach 1 by the cap.
+    let mut search: Vec<(u32, usize)> = Vec::new();
+    let mut scores: Vec<CustomerScore> = customers
+        .iter()
+        .zip(&group_of)
+        .enumerate()
+        .map(|(i, (c, &g))| {
+            let t = &terms[g as usize];
+            let p = t.odds.p_alive(c.recency);
+            if t.at_cap * p >= 1.0 {
+                search.push((g, i));
+            }
+            let expected_spend = gg.and_then(|g| g.expected_spend(f64::from(c.frequency), c.monetary_value));
+            CustomerScore {
+                summary: c.clone(),
+                p_alive: p,
+                expected_purchases: t.at_horizon * p,
+                expected_purchases_90d: t.at_90d * p,
+                expected_holdout: t.at_holdout.map(|f| f * p),
+                expected_spend,
+                clv: expected_spend.map(|m| discounted(&t.months, &discounts, p, m)),
+                next_order_in_days: None,
+            }
+        })
+        .collect();
+    search.sort_unstable();
+    // Purchases-if-alive by day, filled lazily per group.
+    let mut by_day = vec![f64::NAN; NEXT_ORDER_CAP_DAYS as usize + 1];
+    let mut filled: Vec<usize> = Vec::new();
+    for run in search.chunk_by(|a, b| a.0 == b.0) {
+        let t = &terms[run[0].0 as usize];
+        let x = f64::from(t.frequency);
+        let series = series.entry(t.frequency).or_insert_with(|| bg.series(x));
+        by_day[NEXT_ORDER_CAP_DAYS as usize] = t.at_cap;
+        filled.push(NEXT_ORDER_CAP_DAYS as usize);
+        for &(_, i) in run {
+            let p = scores[i].p_alive;
+            scores[i].next_order_in_days = first_step_reaching_one(
+                |day| {
+                    let slot = &mut by_day[day as usize];
+                    if slot.is_nan() {
+                        *slot = bg.purchases_if_alive_with(series, x, t.age, f64::from(day) / unit_days);
+                        filled.push(day as usize);
+                    }
+                    *slot * p
+                },
+                NEXT_ORDER_CAP_DAYS,
+            );
+        }
+        for day in filled.drain(..) {
+            by_day[day] = f64::NAN;
+        }
     }
+    scores
+}
+
+/// Numbers the groups of customers sharing frequency and age in order of
+/// first appearance: the group of each customer and the first customer of each group.
+fn groups(customers: &[CustomerSummary]) -> (Vec<u32>, Vec<usize>) {
+    let mut ids: FxHashMap<(u32, u64), u32> = FxHashMap::default();
+    let mut firsts: Vec<usize> = Vec::new();
+    let group_of = customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            *ids.entry((c.frequency, c.age.to_bits())).or_insert_with(|| {
+                firsts.push(i);
+                (firsts.len() - 1) as u32
+            })
+        })
+        .collect();
+    (group_of, firsts)
 }
 
 fn holdout_report(scores: &[CustomerScore], duration: f64) -> HoldoutReport {

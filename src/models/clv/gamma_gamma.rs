@@ -2,10 +2,11 @@
 //! note 025): a customer's transaction values are Gamma(p, ν) with ν ~
 //! Gamma(q, γ); fitted on repeat customers' mean spend by maximum likelihood.
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::stats::optim::{lbfgs, LbfgsOptions};
-use crate::stats::special::{digamma, ln_gamma};
+use crate::stats::optim::{newton, NewtonOptions};
+use crate::stats::special::{digamma, ln_gamma, trigamma};
 use crate::{Error, Result};
 
 /// p, q and γ (`v` as lifetimes names it).
@@ -47,31 +48,29 @@ pub fn fit(customers: &[(f64, f64)], penalizer: f64) -> Result<GgFit> {
         ));
     }
     let n = data.len() as f64;
-    let objective = |phi: &[f64], g: &mut [f64]| -> f64 {
-        let (p, q, v) = (phi[0].exp(), phi[1].exp(), phi[2].exp());
-        if !(p.is_finite() && q.is_finite() && v.is_finite()) || p <= 0.0 || q <= 0.0 || v <= 0.0 {
+    let spend = SpendData::new(&data);
+    // The mean negative log-likelihood (plus the penalty) over φ = ln(p, q, γ),
+    // with its gradient and Hessian: ∂/∂φ = θ ∂/∂θ, and
+    // ∂²/∂φᵢ∂φⱼ = θᵢθⱼ ∂²/∂θᵢ∂θⱼ + [i = j] θᵢ ∂/∂θᵢ.
+    let objective = |phi: &[f64], g: &mut [f64], h: &mut [f64]| -> f64 {
+        let th = [phi[0].exp(), phi[1].exp(), phi[2].exp()];
+        if th.iter().any(|v| !v.is_finite() || *v <= 0.0) {
             return f64::INFINITY;
         }
-        let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
-        let (mut ll, mut gp, mut gq, mut gv) = (0.0, 0.0, 0.0, 0.0);
-        for &(x, m) in &data {
-            let px = p * x;
-            let ln_xmv = (x * m + v).ln();
-            let (ln_m, ln_x) = (m.ln(), x.ln());
-            ll += ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_v + (px - 1.0) * ln_m + px * ln_x - (px + q) * ln_xmv;
-            let dg_pxq = digamma(px + q);
-            gp += x * (dg_pxq - digamma(px) + ln_m + ln_x - ln_xmv);
-            gq += dg_pxq - dg_q + ln_v - ln_xmv;
-            gv += q / v - (px + q) / (x * m + v);
+        let (ll, grad, hess) = spend.log_likelihood(th[0], th[1], th[2]);
+        for i in 0..3 {
+            let d = -grad[i] / n + 2.0 * penalizer * th[i];
+            g[i] = th[i] * d;
+            for j in 0..3 {
+                let pen = if i == j { 2.0 * penalizer } else { 0.0 };
+                h[i * 3 + j] = th[i] * th[j] * (-hess[i * 3 + j] / n + pen) + if i == j { th[i] * d } else { 0.0 };
+            }
         }
-        g[0] = p * (-gp / n + 2.0 * penalizer * p);
-        g[1] = q * (-gq / n + 2.0 * penalizer * q);
-        g[2] = v * (-gv / n + 2.0 * penalizer * v);
-        -ll / n + penalizer * (p * p + q * q + v * v)
+        -ll / n + penalizer * th.iter().map(|v| v * v).sum::<f64>()
     };
     // Start from lifetimes' 0.1 on the log scale with γ moved to the spend's scale.
     let mean_m = data.iter().map(|d| d.1).sum::<f64>() / n;
-    let min = lbfgs(objective, &[0.1, 0.1, mean_m.ln()], &LbfgsOptions::default());
+    let min = newton(objective, &[0.1, 0.1, mean_m.ln()], &NewtonOptions::default());
     if !min.value.is_finite() {
         return Err(Error::model("gamma_gamma", "the likelihood could not be maximised"));
     }
@@ -85,6 +84,80 @@ pub fn fit(customers: &[(f64, f64)], penalizer: f64) -> Result<GgFit> {
         correlation: pearson(&data),
         converged: min.converged,
     })
+}
+
+/// The (x, m) pairs arranged for the likelihood: per customer only
+/// ln(x·m + γ) depends on the parameters and on m; the Γ functions depend on
+/// x alone and are computed once per distinct x.
+struct SpendData {
+    /// Distinct x with their customer counts.
+    xs: Vec<(f64, f64)>,
+    /// Per customer: x and x·m.
+    rows: Vec<(f64, f64)>,
+    /// Σ x (ln m + ln x) and Σ ln m.
+    sum_x_ln_xm: f64,
+    sum_ln_m: f64,
+}
+
+impl SpendData {
+    fn new(data: &[(f64, f64)]) -> SpendData {
+        let mut slot: FxHashMap<u64, usize> = FxHashMap::default();
+        let mut counted: Vec<(f64, f64)> = Vec::new();
+        for &(x, _) in data {
+            let i = *slot.entry(x.to_bits()).or_insert_with(|| {
+                counted.push((x, 0.0));
+                counted.len() - 1
+            });
+            counted[i].1 += 1.0;
+        }
+        SpendData {
+            xs: counted,
+            rows: data.iter().map(|&(x, m)| (x, x * m)).collect(),
+            sum_x_ln_xm: data.iter().map(|&(x, m)| x * (m.ln() + x.ln())).sum(),
+            sum_ln_m: data.iter().map(|&(_, m)| m.ln()).sum(),
+        }
+    }
+
+    /// Σ ℓ, its gradient and its Hessian (row-major) in (p, q, γ), ℓ being
+    /// Hardie's note 025: ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ +
+    /// (px−1) ln m + px ln x − (px+q) ln(xm+γ).
+    fn log_likelihood(&self, p: f64, q: f64, v: f64) -> (f64, [f64; 3], [f64; 9]) {
+        let (lg_q, dg_q, tg_q, ln_v) = (ln_gamma(q), digamma(q), trigamma(q), v.ln());
+        let (mut ll, mut gp, mut gq) = (0.0, 0.0, 0.0);
+        let (mut hpp, mut hpq, mut hqq) = (0.0, 0.0, 0.0);
+        let mut n = 0.0;
+        for &(x, count) in &self.xs {
+            let px = p * x;
+            let (dg_pxq, tg_pxq) = (digamma(px + q), trigamma(px + q));
+            ll += count * (ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_v);
+            gp += count * x * (dg_pxq - digamma(px));
+            gq += count * (dg_pxq - dg_q + ln_v);
+            hpp += count * x * x * (tg_pxq - trigamma(px));
+            hpq += count * x * tg_pxq;
+            hqq += count * (tg_pxq - tg_q);
+            n += count;
+        }
+        // Σ L, Σ x L, Σ 1/(xm+γ), Σ x/(xm+γ) and their squares' sums, L = ln(xm+γ).
+        let (mut s0, mut s1, mut t0, mut t1, mut u0, mut u1) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        for &(x, xm) in &self.rows {
+            let inv = 1.0 / (xm + v);
+            let l = (xm + v).ln();
+            s0 += l;
+            s1 += x * l;
+            t0 += inv;
+            t1 += x * inv;
+            u0 += inv * inv;
+            u1 += x * inv * inv;
+        }
+        ll += p * self.sum_x_ln_xm - self.sum_ln_m - (p * s1 + q * s0);
+        gp += self.sum_x_ln_xm - s1;
+        gq -= s0;
+        let gv = n * q / v - (p * t1 + q * t0);
+        let hpv = -t1;
+        let hqv = n / v - t0;
+        let hvv = -n * q / (v * v) + p * u1 + q * u0;
+        (ll, [gp, gq, gv], [hpp, hpq, hpv, hpq, hqq, hqv, hpv, hqv, hvv])
+    }
 }
 
 impl GgFit {

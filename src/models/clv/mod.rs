@@ -10,7 +10,7 @@ mod report;
 pub mod simulate;
 mod summary;
 
-pub use bgnbd::{fit as fit_bgnbd, BgFit, BgParams, History, TransactionModel};
+pub use bgnbd::{fit as fit_bgnbd, AliveOdds, BgFit, BgParams, History, TransactionModel};
 pub use fit::{
     discounted_value, fit_clv, fit_summary, sufficiency_warnings, BgReport, ClvFit, ClvReport, CustomerScore, GgReport,
     HoldoutBucket, HoldoutReport, LAST_BUCKET, NEXT_ORDER_CAP_DAYS,

@@ -418,3 +418,44 @@ fn a_summary_given_as_columns_fits_as_the_orders_do() {
     };
     assert!(matches!(holdout.check_summary(), Err(Error::Options { .. })));
 }
+
+#[test]
+fn grouped_scores_equal_each_customer_scored_alone() {
+    // Orders dated in days: customers share frequency and age, and scoring
+    // computes the shared parts once per group; each score must equal the
+    // per-customer formulas.
+    let truth = BgParams {
+        r: 0.25,
+        alpha: 4.0,
+        a: 0.8,
+        b: 2.5,
+    };
+    let histories = simulate(TransactionModel::Bgnbd, truth, 4000, 1.0, 78.0, 11).unwrap();
+    let day = |v: f64| (v * 7.0).ceil() / 7.0;
+    let col = |f: &dyn Fn(&History) -> f64| histories.iter().map(f).collect::<Vec<f64>>();
+    let x = col(&|h| h.x);
+    let t_x = col(&|h| if h.x > 0.0 { day(h.t_x).max(1.0 / 7.0) } else { 0.0 });
+    let t: Vec<f64> = histories.iter().zip(&t_x).map(|(h, &r)| day(h.t).max(r)).collect();
+    let m = col(&|h| if h.x > 0.0 { 10.0 + 3.0 * h.x + h.t_x } else { 0.0 });
+    let opts = ClvParams {
+        time_unit: Some("week".into()),
+        ..Default::default()
+    }
+    .check_summary()
+    .unwrap();
+    let fit = fit_summary(summary_from_columns(&x, &t_x, &t, &m).unwrap(), &opts).unwrap();
+    let (bg, gg) = (&fit.transactions, fit.spend.as_ref().unwrap());
+    let mut searched = 0;
+    for s in &fit.scores {
+        let h = history(&s.summary);
+        assert!(rel(s.p_alive, bg.p_alive(h)) < 1e-13);
+        assert!(rel(s.expected_purchases, bg.expected_purchases(h, 12.0 * 4.345)) < 1e-12);
+        assert!(rel(s.expected_purchases_90d, bg.expected_purchases(h, 90.0 / 7.0)) < 1e-12);
+        let spend = gg.expected_spend(h.x, s.summary.monetary_value).unwrap();
+        let alone = discounted_value(bg, h, spend, 12, 0.01, 4.345);
+        assert!(rel(s.clv.unwrap(), alone) < 1e-12, "{:?} vs {alone}", s.clv);
+        assert_eq!(s.next_order_in_days, bg.time_to_next_purchase(h, 1.0 / 7.0, NEXT_ORDER_CAP_DAYS));
+        searched += usize::from(s.next_order_in_days.is_some());
+    }
+    assert!(searched > 100, "only {searched} customers have a next order within the cap");
+}
