@@ -11,6 +11,7 @@ mod model;
 mod neighbours;
 mod pairs;
 mod params;
+mod product_codes;
 mod rules;
 
 use serde::Serialize;
