@@ -2,18 +2,10 @@
 //! distinct products bought (one flat array with offsets), from the cohort line
 //! pass (cancelled lines and returns left out).
 
-use std::collections::HashMap;
-
-use arrow_array::Array;
-
+use super::product_codes::{ProductCodes, NONE};
 use crate::cohort::each_line;
-use crate::ingest::Entity;
-use crate::table::customers::text_at;
-use crate::table::{Column, KeyDict, Workspace};
-
-/// No product on the line.
-const NONE: u32 = u32::MAX;
-use crate::{Error, Result};
+use crate::table::Workspace;
+use crate::Result;
 
 /// The products each customer bought within a date range.
 #[derive(Debug, Clone, Default)]
@@ -45,57 +37,16 @@ impl Baskets {
     /// [`Baskets::build`]; without `profile`, frequency, spend and category
     /// counts stay empty (all co-occurrence needs is who bought what).
     pub fn build_with(ws: &Workspace, from: Option<i32>, to: i32, profile: bool) -> Result<Baskets> {
-        let tables: Vec<_> = ws.tables(Entity::Orders).collect();
-        if tables.is_empty() {
-            return Err(Error::MissingData(
-                "recommendations need orders: load an orders file first".into(),
-            ));
-        }
-        if !tables.iter().any(|t| t.field("product_id").is_some()) {
-            return Err(Error::MissingData(
-                "recommendations need a product_id column in the orders file".into(),
-            ));
-        }
+        let mut codes = ProductCodes::of(ws, true)?;
         let customers = ws.customer_keys().len();
         let mut b = Baskets {
+            products: std::mem::take(&mut codes.products),
+            product_category: std::mem::take(&mut codes.product_category),
+            categories: std::mem::take(&mut codes.categories),
             frequency: vec![0; customers],
             monetary: vec![0.0; customers],
             ..Default::default()
         };
-        // Product codes per row of every file, interned in file order (so two
-        // ranges of one workspace share codes); categories likewise.
-        let mut dict = KeyDict::default();
-        let mut category_code: HashMap<String, u32> = HashMap::new();
-        let mut row_codes: Vec<Vec<u32>> = Vec::with_capacity(tables.len());
-        for t in &tables {
-            let (Some(Column::Text(p)), cat) = (t.field("product_id"), t.field("category")) else {
-                row_codes.push(Vec::new());
-                continue;
-            };
-            let mut codes = Vec::with_capacity(t.rows);
-            for i in 0..t.rows.min(p.len()) {
-                let id = if p.is_valid(i) { p.value(i).trim() } else { "" };
-                if id.is_empty() {
-                    codes.push(NONE);
-                    continue;
-                }
-                let before = dict.len();
-                let code = dict.intern(id.as_bytes());
-                if dict.len() > before {
-                    b.products.push(id.to_string());
-                    let c = text_at(cat, i).map(str::trim).filter(|s| !s.is_empty()).map(|c| {
-                        let next = category_code.len() as u32;
-                        *category_code.entry(c.to_string()).or_insert_with(|| {
-                            b.categories.push(c.to_string());
-                            next
-                        })
-                    });
-                    b.product_category.push(c);
-                }
-                codes.push(code);
-            }
-            row_codes.push(codes);
-        }
         // (customer, product) of every kept line; order days when profiles are wanted.
         let mut lines: Vec<(u32, u32)> = Vec::new();
         let mut days: Vec<(u32, i32)> = Vec::new();
@@ -112,12 +63,7 @@ impl Baskets {
             if profile {
                 days.push((l.customer, l.day));
             }
-            let code = row_codes
-                .get(l.table as usize)
-                .and_then(|c| c.get(l.row as usize))
-                .copied()
-                .unwrap_or(NONE);
-            if code != NONE {
+            if let Some(code) = codes.at(l.table, l.row) {
                 lines.push((l.customer, code));
             }
         });

@@ -11,7 +11,9 @@ mod model;
 mod neighbours;
 mod pairs;
 mod params;
+mod product_codes;
 mod rules;
+mod sets;
 
 use serde::Serialize;
 
@@ -22,6 +24,7 @@ pub use neighbours::{Metric, Profiles, DEMOGRAPHICS};
 pub use pairs::{most_frequent, CoCounts, Measures, PairOrder, ProductPair, TRIANGLE_MAX};
 pub use params::{PairOptions, PairParams, RecommendOptions, RecommendParams, RuleOptions, RuleParams};
 pub use rules::{pairs_of, rules_of, Rule};
+pub use sets::{ProductSets, SET_PRODUCTS_MAX, SET_WORDS_MAX};
 
 use crate::table::customers::{last_order_date, CustomerParams, Feature, Values};
 use crate::table::Workspace;
@@ -36,6 +39,10 @@ fn all_baskets(ws: &Workspace, profile: bool) -> Result<Baskets> {
 
 /// The top product pairs bought by the same customers.
 ///
+/// Among at most [`SET_PRODUCTS_MAX`] products (`opts.among`), counted on
+/// [`ProductSets`] while they fit in [`SET_WORDS_MAX`] words, else (and for
+/// all products) on [`Baskets`]: the same pairs either way.
+///
 /// ```
 /// # use rapport::{LoadOptions, Workspace};
 /// use rapport::models::recommend::{product_pairs, PairParams};
@@ -47,6 +54,11 @@ fn all_baskets(ws: &Workspace, profile: bool) -> Result<Baskets> {
 /// # Ok::<(), rapport::Error>(())
 /// ```
 pub fn product_pairs(ws: &Workspace, opts: &PairOptions) -> Result<Vec<ProductPair>> {
+    if let Some(among) = opts.among.filter(|&n| n <= SET_PRODUCTS_MAX) {
+        if let Some(sets) = ProductSets::build(ws, SET_WORDS_MAX)? {
+            return rules::pairs_among(&sets, among, opts);
+        }
+    }
     pairs_of(&all_baskets(ws, false)?, opts)
 }
 

@@ -108,6 +108,19 @@ impl CoCounts {
         }
     }
 
+    /// Counts already made: `cells` of local pairs (i < j) in row-major
+    /// triangular order, `(0, 1), (0, 2), …, (1, 2), …`.
+    pub(crate) fn from_triangle(products: Vec<u32>, singles: Vec<u32>, buyers: u32, cells: Vec<u32>) -> CoCounts {
+        let n = products.len();
+        debug_assert_eq!(cells.len(), n * n.saturating_sub(1) / 2);
+        CoCounts {
+            products,
+            singles,
+            buyers,
+            store: Store::Triangle { n, cells },
+        }
+    }
+
     /// Customers who bought both local products `i` and `j`.
     pub fn get(&self, i: usize, j: usize) -> u32 {
         let (i, j) = if i < j { (i, j) } else { (j, i) };
@@ -268,12 +281,18 @@ pub(crate) fn rank_pairs(pairs: &mut [ProductPair], by: PairOrder) {
 
 /// The `among` products bought by the most distinct customers (ties: product id ascending).
 pub fn most_frequent(b: &Baskets, among: usize) -> Vec<u32> {
-    let n = b.product_customers();
-    let mut codes: Vec<u32> = (0..b.products.len() as u32).filter(|&p| n[p as usize] > 0).collect();
+    most_bought(&b.product_customers(), &b.products, among)
+}
+
+/// The codes of the `among` products with the most `customers` (distinct buyers
+/// per code), none without any (ties: product id ascending).
+pub(crate) fn most_bought(customers: &[u32], products: &[String], among: usize) -> Vec<u32> {
+    let n = customers;
+    let mut codes: Vec<u32> = (0..products.len() as u32).filter(|&p| n[p as usize] > 0).collect();
     codes.sort_by(|&x, &y| {
         n[y as usize]
             .cmp(&n[x as usize])
-            .then_with(|| b.products[x as usize].cmp(&b.products[y as usize]))
+            .then_with(|| products[x as usize].cmp(&products[y as usize]))
     });
     codes.truncate(among);
     codes

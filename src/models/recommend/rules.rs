@@ -6,36 +6,58 @@ use std::cmp::Ordering;
 use serde::Serialize;
 
 use super::baskets::Baskets;
-use super::pairs::{most_frequent, rank_pairs, CoCounts, ProductPair};
+use super::pairs::{most_bought, most_frequent, rank_pairs, CoCounts, ProductPair};
 use super::params::{PairOptions, RuleOptions};
+use super::sets::ProductSets;
 use crate::{Error, Result};
 
 /// The top pairs of `b` as `opts` asks.
 pub fn pairs_of(b: &Baskets, opts: &PairOptions) -> Result<Vec<ProductPair>> {
+    let only = product_code(&b.products, opts)?;
     let subset = opts.among.map(|n| most_frequent(b, n));
-    let only = match &opts.product {
-        None => None,
-        Some(id) => Some(
-            b.code(id.trim())
-                .ok_or_else(|| Error::option("product", id, "no order line has this product_id"))?,
-        ),
+    top_pairs(&b.products, &CoCounts::count(b, subset), only, opts)
+}
+
+/// The top pairs among the `among` products bought by the most customers (at
+/// most [`SET_PRODUCTS_MAX`](super::SET_PRODUCTS_MAX)), counted on `sets`: what
+/// [`pairs_of`] gives on the same lines.
+pub(crate) fn pairs_among(sets: &ProductSets, among: usize, opts: &PairOptions) -> Result<Vec<ProductPair>> {
+    let only = product_code(&sets.products, opts)?;
+    let subset = most_bought(sets.product_customers(), &sets.products, among);
+    top_pairs(&sets.products, &sets.count_among(subset), only, opts)
+}
+
+/// The code of `opts.product`, if asked for.
+fn product_code(products: &[String], opts: &PairOptions) -> Result<Option<u32>> {
+    let Some(id) = &opts.product else {
+        return Ok(None);
     };
-    let counts = CoCounts::count(b, subset);
-    let only = only.and_then(|p| counts.products.iter().position(|&q| q == p));
-    if opts.product.is_some() && only.is_none() {
+    // (A linear scan: once per request.)
+    match products.iter().position(|p| p == id.trim()) {
+        Some(p) => Ok(Some(p as u32)),
+        None => Err(Error::option("product", id, "no order line has this product_id")),
+    }
+}
+
+/// The pairs of `counts` (only those with product code `only`, when given),
+/// ranked and cut as `opts` asks.
+fn top_pairs(
+    products: &[String],
+    counts: &CoCounts,
+    only: Option<u32>,
+    opts: &PairOptions,
+) -> Result<Vec<ProductPair>> {
+    let only_local = only.and_then(|p| counts.products.iter().position(|&q| q == p));
+    if only.is_some() && only_local.is_none() {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
     counts.each_pair(opts.min_count, |i, j, n| {
-        if only.is_some_and(|p| p != i && p != j) {
+        if only_local.is_some_and(|p| p != i && p != j) {
             return;
         }
-        let (a, b2) = (counts.products[i] as usize, counts.products[j] as usize);
-        out.push(ProductPair::new(
-            &b.products[a],
-            &b.products[b2],
-            counts.measures(i, j, n),
-        ));
+        let (a, b) = (counts.products[i] as usize, counts.products[j] as usize);
+        out.push(ProductPair::new(&products[a], &products[b], counts.measures(i, j, n)));
     });
     rank_pairs(&mut out, opts.by);
     out.truncate(opts.top);

@@ -100,6 +100,107 @@ fn the_hash_map_counts_like_the_triangle() {
     assert_eq!(seen, want);
 }
 
+/// Orders of 400 customers over 90 products (two words of bits each), with
+/// returns, cancelled lines, lines without a product, ids padded with spaces
+/// and ids longer than 15 bytes, in a shuffled line order.
+fn random_orders(seed: u64) -> Workspace {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut csv = String::from("order_id,customer_id,order_date,amount,product_id,status\n");
+    for line in 0..6_000 {
+        let c = rng.random_range(0..400);
+        // Skewed, so the most bought products are well apart from the rest.
+        let p = (rng.random_range(0.0f64..1.0).powi(2) * 90.0) as usize;
+        let id = match p % 3 {
+            0 => format!("P{p}"),
+            1 => format!(" P{p} "),
+            _ => format!("PRODUCT-NUMBER-{p:04}"),
+        };
+        // " P4 " and "P4" are one product: the padding only tests the short-id keys.
+        let id = if p % 3 == 1 && rng.random_bool(0.5) {
+            id.trim().to_string()
+        } else {
+            id
+        };
+        let id = if rng.random_bool(0.02) { String::new() } else { id };
+        let amount = if rng.random_bool(0.05) { -5.0 } else { 5.0 };
+        let status = if rng.random_bool(0.03) { "cancelled" } else { "" };
+        let day = 1 + line % 28;
+        csv += &format!("O{line},C{c},2024-02-{day:02},{amount},{id},{status}\n");
+    }
+    let mut ws = Workspace::new();
+    ws.load(Some(Entity::Orders), csv.as_bytes(), &LoadOptions::named("orders.csv"))
+        .unwrap();
+    ws
+}
+
+#[test]
+fn pairs_among_few_products_equal_the_general_count_on_random_orders() {
+    for seed in [1, 2, 3] {
+        let ws = random_orders(seed);
+        let baskets = Baskets::build(&ws, None, i32::MAX).unwrap();
+        let sets = ProductSets::build(&ws, SET_WORDS_MAX).unwrap().unwrap();
+        assert_eq!(sets.products.len(), 90);
+        for among in [1, 2, 7, 30, 50, 64] {
+            for by in ["count", "lift", "jaccard"] {
+                for product in [None, Some(" P0"), Some("PRODUCT-NUMBER-0089")] {
+                    let opts = PairOptions {
+                        top: 10_000,
+                        min_count: 1,
+                        by: PairParams {
+                            by: Some(by.into()),
+                            ..Default::default()
+                        }
+                        .check()
+                        .unwrap()
+                        .by,
+                        among: Some(among),
+                        product: product.map(String::from),
+                    };
+                    let fast = product_pairs(&ws, &opts).unwrap();
+                    let general = pairs_of(&baskets, &opts).unwrap();
+                    assert_eq!(
+                        fast, general,
+                        "seed {seed}, among {among}, by {by}, product {product:?}"
+                    );
+                }
+            }
+        }
+        // The products' buyer counts agree too.
+        let mut by_id: Vec<(&str, u32)> = sets
+            .products
+            .iter()
+            .map(String::as_str)
+            .zip(sets.product_customers().iter().copied())
+            .collect();
+        let mut want: Vec<(&str, u32)> = baskets
+            .products
+            .iter()
+            .map(String::as_str)
+            .zip(baskets.product_customers())
+            .collect();
+        by_id.sort();
+        want.sort();
+        assert_eq!(by_id, want);
+    }
+}
+
+#[test]
+fn product_sets_give_way_when_the_table_would_be_too_big() {
+    let ws = random_orders(4);
+    // 400 customers × 2 words.
+    assert!(ProductSets::build(&ws, 800).unwrap().is_some());
+    assert!(ProductSets::build(&ws, 799).unwrap().is_none());
+    // An unknown product is still an error on the product-sets path.
+    let opts = PairParams {
+        among: Some(10),
+        product: Some("Z".into()),
+        ..Default::default()
+    };
+    let err = product_pairs(&ws, &opts.check().unwrap()).unwrap_err();
+    assert!(matches!(err, Error::Options { ref field, .. } if field == "product"));
+}
+
 #[test]
 fn baskets_hold_distinct_products_without_returns_or_cancelled_lines() {
     let ws = workspace();
