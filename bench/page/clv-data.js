@@ -1,5 +1,5 @@
 // Synthetic customer summaries for task `clv_fit`: `customers` histories drawn from the
-// BG/NBD model (weeks; r 0.25, α 4, a 0.8, b 2.5; ages uniform in 1–78 weeks) with
+// BG/NBD model (weeks; r 0.25, α 4, a 0.8, b 2.5; ages whole days, 7–546) with
 // Gamma–Gamma spend (p 6, q 4, γ 15), from mulberry32 seed 42 — the same arrays in the
 // page and in `bench/tools/clv-data.mjs`, which writes them as CSV for lifetimes.
 export const CLV_TRUTH = { r: 0.25, alpha: 4, a: 0.8, b: 2.5, p: 6, q: 4, v: 15 };
@@ -43,7 +43,12 @@ function sampler(seed) {
   return { uniform, gamma };
 }
 
-/** `{ frequency, recency, T, monetary }` (Float64Array each) of `customers` customers. */
+/**
+ * `{ frequency, recency, T, monetary }` (Float64Array each) of `customers` customers, as
+ * lifetimes' conventions make them from dated orders: the first purchase on day 0, the
+ * calibration end on a whole day 7–546 days later (T = days / 7), purchases on the
+ * same day as the previous one counted once, recency = the last purchase day / 7.
+ */
 export function clvSummary(customers, seed = 42) {
   const { r, alpha, a, b, p, q, v } = CLV_TRUTH;
   const { uniform, gamma } = sampler(seed);
@@ -52,16 +57,19 @@ export function clvSummary(customers, seed = 42) {
     T: new Float64Array(customers), monetary: new Float64Array(customers),
   };
   for (let i = 0; i < customers; i++) {
-    const age = 1 + 77 * uniform();
-    const lambda = gamma(r) / alpha;
+    const ageDays = 7 + Math.floor(540 * uniform());
+    const lambda = gamma(r) / alpha; // purchases per week
     const ga = gamma(a);
     const drop = ga / (ga + gamma(b));
-    let x = 0, last = 0, now = 0;
+    let x = 0, lastDay = 0, now = 0;
     for (;;) {
       now += -Math.log(uniform()) / Math.max(lambda, 1e-300);
-      if (now > age) break;
-      x += 1;
-      last = now;
+      const day = Math.floor(now * 7);
+      if (day > ageDays) break;
+      if (day > lastDay) {
+        x += 1;
+        lastDay = day;
+      }
       if (uniform() < drop) break;
     }
     let spend = 0;
@@ -71,8 +79,8 @@ export function clvSummary(customers, seed = 42) {
       spend /= x;
     }
     out.frequency[i] = x;
-    out.recency[i] = last;
-    out.T[i] = age;
+    out.recency[i] = lastDay / 7;
+    out.T[i] = ageDays / 7;
     out.monetary[i] = spend;
   }
   return out;
