@@ -1068,8 +1068,15 @@ fn propensity_prints_the_churn_report_and_writes_every_score() {
     assert_eq!(r["seed"], 7);
     assert_eq!(r["n_train"].as_u64().unwrap() + r["n_test"].as_u64().unwrap(), 120);
     assert!(r["auc"].as_f64().unwrap() > 0.7, "{}", r["auc"]);
-    assert_eq!(r["baseline"]["column"], "recency_days");
+    assert_eq!(r["baseline"]["column"], "p_alive_bgnbd");
     assert!(r["baseline_auc"].as_f64().is_some());
+    let baselines: Vec<&str> = r["baselines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["column"].as_str().unwrap())
+        .collect();
+    assert_eq!(baselines, ["p_alive_bgnbd", "no_order_log_odds_bgnbd", "recency_days"]);
     assert!(r["log_loss"].as_f64().unwrap() > 0.0);
     assert_eq!(r["calibration"].as_array().unwrap().len(), 10);
     assert_eq!(r["gains"].as_array().unwrap().len(), 10);

@@ -36,6 +36,10 @@ test("the Predictions page fits every model on the sample and the 360° view exp
     const auc = Number(/AUC (\d\.\d+)/.exec(churn)?.[1]);
     assert.ok(auc > 0.6 && auc <= 1, churn);
     assert.match(churn, /into the column churn_risk/);
+    const aucRows = await page.$$eval("#propensity-auc tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.match(aucRows[0][0], /the model/);
+    assert.ok(aucRows.some((r) => /P\(alive\)/.test(r[0])), JSON.stringify(aucRows));
+    assert.ok(aucRows.some((r) => /days since the last order/.test(r[0])), JSON.stringify(aucRows));
     assert.ok(await page.$$eval("#propensity-gains svg, #propensity-calibration svg", (s) => s.length) === 2);
 
     const evalRows = await page.$$eval("#recommend-eval tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));

@@ -22,8 +22,12 @@ test("propensity fits churn with a seed, reports test metrics and adds churn_ris
   assert.equal(r.windowEnd, "2026-07-01");
   assert.ok(r.nTrain > 0 && r.nTest > 0);
   assert.ok(r.auc > 0.7 && r.auc <= 1, `auc ${r.auc}`);
-  assert.equal(r.baseline.column, "recency_days");
+  assert.equal(r.baseline.column, "p_alive_bgnbd");
+  assert.equal(r.baseline.higherIsPositive, false);
   assert.equal(r.baselineAuc, r.baseline.auc);
+  assert.deepEqual(r.baselines.map((b) => b.column), ["p_alive_bgnbd", "no_order_log_odds_bgnbd", "recency_days"]);
+  assert.deepEqual(r.baselines[0], r.baseline);
+  assert.ok(r.auc > r.baselineAuc, `model ${r.auc}, P(alive) ${r.baselineAuc}`);
   assert.ok(r.logLoss > 0);
   assert.equal(r.calibration.length, 10);
   assert.equal(r.calibration.reduce((n, b) => n + b.customers, 0), r.nTest);

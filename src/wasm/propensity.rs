@@ -32,7 +32,10 @@ export interface PropensityOptions {
   column?: string;
 }
 
-/** The single-feature baseline (`crate::models::propensity::Baseline`). */
+/** A single-feature baseline (`crate::models::propensity::Baseline`): a column of the cut-off
+ *  table — "p_alive_bgnbd" (P(alive) of a BG/NBD fit at the cut-off), "no_order_log_odds_bgnbd"
+ *  (that fit's probability of no order in the window), "recency_days", "share_paid_late" — and
+ *  its test-set AUC. */
 export interface PropensityBaseline { column: string; higherIsPositive: boolean; auc: number | null; }
 
 /** One of 10 equal-width bins of predicted probability on the test set. */
@@ -66,8 +69,14 @@ export interface PropensityReport {
   /** Test-set AUC; null when the test set holds one class. */
   auc: number | null;
   logLoss: number;
+  /** AUC of `baseline`. */
   baselineAuc: number | null;
+  /** The baseline to beat: for churn P(alive) ("p_alive_bgnbd", lower = more churn), for
+   *  response lower "recency_days", for default "share_paid_late". */
   baseline: PropensityBaseline | null;
+  /** Every baseline scored, `baseline` first; churn: P(alive), the BG/NBD probability of no
+   *  order in the window, then "recency_days". */
+  baselines: PropensityBaseline[];
   calibration: CalibrationBin[];
   gains: GainDecile[];
   /** Log-odds of the mean training customer. */
@@ -101,8 +110,9 @@ extern "C" {
 impl JsWorkspace {
     /// Fits a logistic regression of churn, campaign response or payment
     /// default on the customer-table features as of a cut-off date, reports
-    /// test-set AUC, log-loss, calibration and gains against a one-feature
-    /// baseline, and adds every customer's score (as of the latest data) to the
+    /// test-set AUC, log-loss, calibration and gains against one-feature
+    /// baselines (for churn: P(alive) of a BG/NBD fit at the cut-off, and
+    /// recency), and adds every customer's score (as of the latest data) to the
     /// customer table, e.g. `churn_risk` — usable in segments
     /// (`ws.segment("churn_risk > 0.3")`).
     ///
@@ -113,7 +123,7 @@ impl JsWorkspace {
     ///
     /// ```js
     /// const r = ws.propensity({ label: "churn", windowDays: 90, seed: 7 });
-    /// console.log(r.auc, r.baselineAuc);
+    /// console.log(r.auc, r.baselineAuc, r.baselines.map((b) => `${b.column} ${b.auc}`));
     /// ```
     #[wasm_bindgen(unchecked_return_type = "PropensityReport")]
     pub fn propensity(&mut self, options: Option<JsPropensityOptions>) -> Result<JsValue, JsValue> {

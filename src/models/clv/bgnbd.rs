@@ -391,6 +391,20 @@ impl BgFit {
         c / (a - 1.0) * second
     }
 
+    /// P(no purchase in the next `t` time units | history): a dead customer
+    /// buys nothing; a live one, whose rate given the history is
+    /// Gamma(r + x, α + T), buys nothing with E[e^(−λt)] = ((α + T)/(α + T + t))^(r + x)
+    /// (dropout happens only right after a purchase, so not before the next one).
+    /// So `1 − P(alive) · (1 − ((α + T)/(α + T + t))^(r + x))`.
+    pub fn p_no_purchase(&self, h: History, t: f64) -> f64 {
+        if t <= 0.0 {
+            return 1.0;
+        }
+        let BgParams { r, alpha, .. } = self.params;
+        let ln_quiet = (r + h.x) * ((alpha + h.t).ln() - (alpha + h.t + t).ln());
+        1.0 + self.p_alive(h) * ln_quiet.exp_m1()
+    }
+
     /// The first whole time `t ≤ cap` (in `step`s) at which the expected
     /// purchases reach 1, or `None`.
     pub fn time_to_next_purchase(&self, h: History, step: f64, cap_steps: u32) -> Option<u32> {

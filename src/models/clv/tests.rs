@@ -454,8 +454,85 @@ fn grouped_scores_equal_each_customer_scored_alone() {
         let spend = gg.expected_spend(h.x, s.summary.monetary_value).unwrap();
         let alone = discounted_value(bg, h, spend, 12, 0.01, 4.345);
         assert!(rel(s.clv.unwrap(), alone) < 1e-12, "{:?} vs {alone}", s.clv);
-        assert_eq!(s.next_order_in_days, bg.time_to_next_purchase(h, 1.0 / 7.0, NEXT_ORDER_CAP_DAYS));
+        assert_eq!(
+            s.next_order_in_days,
+            bg.time_to_next_purchase(h, 1.0 / 7.0, NEXT_ORDER_CAP_DAYS)
+        );
         searched += usize::from(s.next_order_in_days.is_some());
     }
-    assert!(searched > 100, "only {searched} customers have a next order within the cap");
+    assert!(
+        searched > 100,
+        "only {searched} customers have a next order within the cap"
+    );
+}
+
+/// Histories to `age` and whether a purchase followed in (`age`, `age + window`],
+/// drawn from BG/NBD with `params`.
+fn with_future(params: BgParams, n: usize, age: f64, window: f64, seed: u64) -> Vec<(History, bool)> {
+    use rand::{Rng, SeedableRng};
+    use rand_distr::{Beta, Distribution, Exp, Gamma};
+    let rate = Gamma::new(params.r, 1.0 / params.alpha).unwrap();
+    let dropout = Beta::new(params.a, params.b).unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let wait = Exp::new(rate.sample(&mut rng).max(1e-300)).unwrap();
+            let p: f64 = dropout.sample(&mut rng);
+            let (mut x, mut t_x, mut now, mut later) = (0.0, 0.0, 0.0, false);
+            loop {
+                now += wait.sample(&mut rng);
+                if now > age + window {
+                    break;
+                }
+                if now > age {
+                    later = true;
+                    break;
+                }
+                x += 1.0;
+                t_x = now;
+                if rng.random::<f64>() < p {
+                    break;
+                }
+            }
+            (History { x, t_x, t: age }, later)
+        })
+        .collect()
+}
+
+#[test]
+fn p_no_purchase_matches_simulated_quiet_windows() {
+    let truth = BgParams {
+        r: 0.5,
+        alpha: 8.0,
+        a: 0.6,
+        b: 2.5,
+    };
+    let data = with_future(truth, 40_000, 40.0, 10.0, 5);
+    let fit = BgFit {
+        model: TransactionModel::Bgnbd,
+        params: truth,
+        se: None,
+        log_likelihood: 0.0,
+        iterations: 0,
+        converged: true,
+    };
+    // Observed and predicted shares without a purchase in the window, by calibration frequency.
+    for (lo, hi) in [(0.0, 0.0), (1.0, 2.0), (3.0, f64::INFINITY)] {
+        let group: Vec<&(History, bool)> = data.iter().filter(|(h, _)| h.x >= lo && h.x <= hi).collect();
+        let n = group.len() as f64;
+        assert!(n > 2000.0, "{n} customers with {lo}..{hi} purchases");
+        let observed = group.iter().filter(|(_, later)| !later).count() as f64 / n;
+        let predicted = group.iter().map(|(h, _)| fit.p_no_purchase(*h, 10.0)).sum::<f64>() / n;
+        let dead = group.iter().map(|(h, _)| 1.0 - fit.p_alive(*h)).sum::<f64>() / n;
+        assert!(
+            (observed - predicted).abs() < 0.015,
+            "x in {lo}..{hi}: observed {observed}, predicted {predicted}"
+        );
+        // P(dead) alone misses the live customers who do not buy in the window.
+        assert!(
+            observed - dead > 0.1,
+            "x in {lo}..{hi}: observed {observed}, P(dead) {dead}"
+        );
+    }
+    assert_eq!(fit.p_no_purchase(data[0].0, 0.0), 1.0);
 }

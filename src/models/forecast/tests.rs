@@ -303,3 +303,62 @@ fn accuracy_on_monthly_sales_series() {
     }
     println!("at least as good as the best of AutoETS/AutoARIMA on {wins} of 5");
 }
+
+/// The raw material for comparing ways of choosing among the candidates
+/// (README "Forecasts", tests/fixtures/forecast/selection.py): for each
+/// series of the accuracy test and each candidate of `auto`, the 12-month
+/// forecast from the training part, an information criterion (ARIMA: AICc;
+/// exponential smoothing: n·ln(SSE/n) + 2k of its least-squares fit) and the
+/// forecasts from the 12 origins 12…23 months before its end. Writes JSON to
+/// `$RAPPORT_SELECTION_OUT` (default: the temp directory). Slow: several minutes in debug.
+#[test]
+#[ignore]
+fn selection_material_on_monthly_sales_series() {
+    let sales: Value = serde_json::from_str(include_str!("../../../tests/fixtures/forecast/sales.json")).unwrap();
+    let mut out = Vec::new();
+    for s in sales.as_array().unwrap() {
+        let y = numbers(&s["values"]);
+        let train = &y[..y.len() - 12];
+        let cands = super::backtest::candidates(Method::Auto, 12, train.iter().all(|&v| v > 0.0)).unwrap();
+        let mut scored = Vec::new();
+        for c in &cands {
+            let run = |part: &[f64]| -> Option<(Vec<f64>, Option<f64>)> {
+                let m = c.fit(part, 1).ok()?;
+                let f: Vec<f64> = m.forecast(12).iter().map(|p| p.mean).collect();
+                let ic = match m.params() {
+                    ModelParams::Arima(p) => Some(p.aicc),
+                    ModelParams::Ets(p) => {
+                        // α, l₀; β and b₀ with a trend; φ when damped; γ and the m seasons.
+                        let trend = if p.trend == Trend::None { 0 } else { 2 };
+                        let damped = usize::from(p.trend == Trend::Damped);
+                        let seasonal = if p.season > 1 { 1 + p.season } else { 0 };
+                        let k = (2 + trend + damped + seasonal) as f64;
+                        let n = part.len() as f64;
+                        Some(n * (p.sse / n).ln() + 2.0 * k)
+                    }
+                    ModelParams::SeasonalNaive { .. } => None,
+                };
+                Some((f, ic))
+            };
+            let holdout = run(train);
+            let origins: Vec<Value> = (0..12)
+                .map(|k| {
+                    let o = train.len() - 12 - k;
+                    serde_json::json!({ "o": o, "forecast": run(&train[..o]).map(|r| r.0) })
+                })
+                .collect();
+            scored.push(serde_json::json!({
+                "name": c.name(),
+                "holdout": holdout.as_ref().map(|h| h.0.clone()),
+                "ic": holdout.as_ref().and_then(|h| h.1),
+                "origins": origins,
+            }));
+        }
+        out.push(serde_json::json!({ "name": s["name"], "y": y, "candidates": scored }));
+    }
+    let path = std::env::var_os("RAPPORT_SELECTION_OUT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("rapport-selection.json"));
+    std::fs::write(&path, serde_json::to_string(&out).unwrap()).unwrap();
+    println!("wrote {}", path.display());
+}

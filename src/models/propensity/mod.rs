@@ -5,12 +5,14 @@
 //! table; per-customer explanations. See README "Churn and propensity".
 
 mod design;
+mod history;
 mod labels;
 mod logistic;
 mod model;
 mod params;
 
 pub use design::{Design, DesignColumn, Source, MAX_LEVELS};
+pub use history::HistoryFeatures;
 pub use labels::{Label, Labelled};
 pub use logistic::{auc, fit_logistic, log_loss, sigmoid, LogisticFit};
 pub use model::{

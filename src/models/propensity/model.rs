@@ -8,6 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::design::Design;
+use super::history::{self, HistoryFeatures};
 use super::labels::{self, Label, Labelled, MODEL};
 use super::logistic::{auc, fit_logistic, log_loss, LogisticFit};
 use super::params::ValidParams;
@@ -26,10 +27,25 @@ pub struct PropensityModel {
     pub label: Label,
     pub design: Design,
     pub fit: LogisticFit,
+    /// The BG/NBD fit at the cut-off behind the purchase-history features of
+    /// the churn label (none for other labels, or without repeat buyers to fit it on).
+    #[serde(skip)]
+    pub history: Option<HistoryFeatures>,
 }
 
 impl PropensityModel {
-    /// The log-odds of every row of `table`.
+    /// The workspace's customer table (as of `today`'s default reference date)
+    /// with the model's purchase-history features added: what [`score`](Self::score)
+    /// and [`explain`] read. A copy; the workspace's table is left as it is.
+    pub fn prepare(&self, ws: &mut Workspace, today: i32) -> Result<CustomerTable> {
+        let mut table = ws.customers(&CustomerParams::default(), today)?.clone();
+        if let Some(h) = &self.history {
+            h.add_to(ws, &mut table)?;
+        }
+        Ok(table)
+    }
+
+    /// The log-odds of every row of `table` (from [`prepare`](Self::prepare)).
     pub fn log_odds(&self, table: &CustomerTable) -> Vec<f64> {
         let rows: Vec<u32> = (0..table.len() as u32).collect();
         let x = self.design.matrix(table, &rows);
@@ -39,17 +55,19 @@ impl PropensityModel {
             .collect()
     }
 
-    /// `P(positive)` of every row of `table`, computed with the training transform.
+    /// `P(positive)` of every row of `table` (from [`prepare`](Self::prepare)),
+    /// computed with the training transform.
     pub fn score(&self, table: &CustomerTable) -> Vec<f64> {
         self.log_odds(table).into_iter().map(super::logistic::sigmoid).collect()
     }
 }
 
-/// The single-feature baseline the model is compared with.
+/// A single-feature baseline the model is compared with.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Baseline {
-    /// The customer-table column (or the name of a supplied score).
+    /// The column of the cut-off table (`p_alive_bgnbd`, `recency_days`, …)
+    /// or the name of a supplied score.
     pub column: String,
     /// Whether a higher value means more likely positive (else lower).
     pub higher_is_positive: bool,
@@ -127,9 +145,15 @@ pub struct PropensityReport {
     pub auc: Option<f64>,
     /// Test-set mean log-loss.
     pub log_loss: f64,
-    /// Test-set AUC of the single-feature baseline.
+    /// Test-set AUC of `baseline`.
     pub baseline_auc: Option<f64>,
+    /// The baseline to beat: a supplied score, else for churn P(alive) of a
+    /// BG/NBD fit at the cut-off (lower = more churn), else the label's column.
     pub baseline: Option<Baseline>,
+    /// Every baseline scored, `baseline` first. Churn: P(alive)
+    /// (`p_alive_bgnbd`), the BG/NBD's own P(no order in the window)
+    /// (`no_order_log_odds_bgnbd`), then `recency_days`.
+    pub baselines: Vec<Baseline>,
     pub calibration: Vec<CalibrationBin>,
     pub gains: Vec<Gain>,
     /// Log-odds of the mean (training) customer.
@@ -246,6 +270,28 @@ fn default_baseline(label: Label) -> (&'static str, bool) {
     }
 }
 
+/// The baseline of a number column of the cut-off table, on the test rows.
+fn column_baseline(
+    table: &CustomerTable,
+    column: &str,
+    higher: bool,
+    test_rows: &[u32],
+    y_test: &[f64],
+) -> Option<Baseline> {
+    let Some(Values::Number(a)) = table.get(column).map(|f| &f.values) else {
+        return None;
+    };
+    let v: Vec<Option<f64>> = test_rows
+        .iter()
+        .map(|&r| a.is_valid(r as usize).then(|| a.value(r as usize)))
+        .collect();
+    Some(Baseline {
+        column: column.to_string(),
+        higher_is_positive: higher,
+        auc: baseline_auc(&v, higher, y_test),
+    })
+}
+
 fn baseline_auc(values: &[Option<f64>], higher: bool, test_y: &[f64]) -> Option<f64> {
     let present: Vec<f64> = values.iter().flatten().copied().collect();
     let fill = present.iter().sum::<f64>() / present.len().max(1) as f64;
@@ -294,7 +340,13 @@ pub fn propensity(
     let seed = seed_or_draw(params.seed)?;
     let (train, test) = split(&labelled.y, params.test_fraction, seed)?;
     let snapshot = ws.snapshot(labelled.cutoff)?;
-    let at_cutoff = customers::build(&snapshot, labelled.cutoff)?;
+    let mut at_cutoff = customers::build(&snapshot, labelled.cutoff)?;
+    let history = (params.label == Label::Churn)
+        .then(|| HistoryFeatures::fit(&snapshot, labelled.cutoff, params.window_days))
+        .flatten();
+    if let Some(h) = &history {
+        h.add_to(&snapshot, &mut at_cutoff)?;
+    }
     let rows = |idx: &[usize]| -> Vec<u32> { idx.iter().map(|&i| labelled.rows[i]).collect() };
     let (train_rows, test_rows) = (rows(&train), rows(&test));
     let y_of = |idx: &[usize]| -> Vec<f64> { idx.iter().map(|&i| labelled.y[i]).collect() };
@@ -305,43 +357,43 @@ pub fn propensity(
     let fit = fit_logistic(&design.matrix(&at_cutoff, &train_rows), &y_train, p, params.l2)?;
     let predicted = fit.predict(&design.matrix(&at_cutoff, &test_rows), test_rows.len());
 
-    let baseline = match baseline {
-        Some((name, values)) => {
-            if values.len() != at_cutoff.len() {
-                return Err(Error::option(
-                    "baseline",
-                    name,
-                    format!("{} values for {} customers", values.len(), at_cutoff.len()),
-                ));
-            }
-            let v: Vec<Option<f64>> = test_rows
-                .iter()
-                .map(|&r| Some(values[r as usize]).filter(|x| x.is_finite()))
-                .collect();
-            Some(Baseline {
-                column: name.to_string(),
-                higher_is_positive: true,
-                auc: baseline_auc(&v, true, &y_test),
-            })
+    let mut baselines = Vec::new();
+    if let Some((name, values)) = baseline {
+        if values.len() != at_cutoff.len() {
+            return Err(Error::option(
+                "baseline",
+                name,
+                format!("{} values for {} customers", values.len(), at_cutoff.len()),
+            ));
         }
-        None => {
-            let (column, higher) = default_baseline(params.label);
-            match at_cutoff.get(column).map(|f| &f.values) {
-                Some(Values::Number(a)) => {
-                    let v: Vec<Option<f64>> = test_rows
-                        .iter()
-                        .map(|&r| a.is_valid(r as usize).then(|| a.value(r as usize)))
-                        .collect();
-                    Some(Baseline {
-                        column: column.to_string(),
-                        higher_is_positive: higher,
-                        auc: baseline_auc(&v, higher, &y_test),
-                    })
-                }
-                _ => None,
-            }
-        }
-    };
+        let v: Vec<Option<f64>> = test_rows
+            .iter()
+            .map(|&r| Some(values[r as usize]).filter(|x| x.is_finite()))
+            .collect();
+        baselines.push(Baseline {
+            column: name.to_string(),
+            higher_is_positive: true,
+            auc: baseline_auc(&v, true, &y_test),
+        });
+    }
+    if params.label == Label::Churn {
+        baselines.extend(column_baseline(
+            &at_cutoff,
+            history::P_ALIVE,
+            false,
+            &test_rows,
+            &y_test,
+        ));
+        baselines.extend(column_baseline(
+            &at_cutoff,
+            history::NO_ORDER_LOG_ODDS,
+            true,
+            &test_rows,
+            &y_test,
+        ));
+    }
+    let (column, higher) = default_baseline(params.label);
+    baselines.extend(column_baseline(&at_cutoff, column, higher, &test_rows, &y_test));
 
     let mut coefficients: Vec<Coefficient> = design
         .columns
@@ -364,9 +416,10 @@ pub fn propensity(
         label: params.label,
         design,
         fit,
+        history,
     };
+    let scores = model.score(&model.prepare(ws, today)?);
     let table = ws.customers(&CustomerParams::default(), today)?;
-    let scores = model.score(table);
     table.add(Feature::new(
         &model.column,
         &format!(
@@ -398,8 +451,9 @@ pub fn propensity(
         positives_test: y_test.iter().filter(|&&v| v == 1.0).count(),
         auc: auc(&predicted, &y_test),
         log_loss: log_loss(&predicted, &y_test),
-        baseline_auc: baseline.as_ref().and_then(|b| b.auc),
-        baseline,
+        baseline_auc: baselines.first().and_then(|b| b.auc),
+        baseline: baselines.first().cloned(),
+        baselines,
         calibration: calibration(&predicted, &y_test),
         gains: gains(&predicted, &y_test),
         intercept: model.fit.intercept,
@@ -437,7 +491,8 @@ pub struct Explanation {
     pub contributions: Vec<Contribution>,
 }
 
-/// Each feature's contribution to `customer_id`'s log-odds under `model`, on `table`.
+/// Each feature's contribution to `customer_id`'s log-odds under `model`, on
+/// `table` (from [`PropensityModel::prepare`]).
 pub fn explain(model: &PropensityModel, table: &CustomerTable, customer_id: &str) -> Result<Explanation> {
     let row = table
         .row_of(customer_id)
@@ -486,6 +541,6 @@ pub fn explain_score(ws: &mut Workspace, column: &str, customer_id: &str, today:
             },
         )
     })?;
-    let table = ws.customers(&CustomerParams::default(), today)?;
-    explain(&model, table, customer_id)
+    let table = model.prepare(ws, today)?;
+    explain(&model, &table, customer_id)
 }

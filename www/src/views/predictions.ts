@@ -28,6 +28,17 @@ const fixed = (x: number | null | undefined, digits = 3) => (x === null || x ===
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)} %`);
 const width = (id: string) => Math.max(320, byId(id).clientWidth - 20);
 
+/** A baseline's column as the page says it. */
+function baselineName(column: string): string {
+  switch (column) {
+    case "p_alive_bgnbd": return "P(alive) (BG/NBD at the cut-off)";
+    case "no_order_log_odds_bgnbd": return "BG/NBD probability of no order in the window";
+    case "recency_days": return "days since the last order";
+    case "share_paid_late": return "share of orders paid late";
+    default: return column;
+  }
+}
+
 /** Shifts an ISO date by whole months (end of month clamps). */
 function addMonths(iso: string, months: number): string {
   const d = new Date(iso + "T00:00:00Z");
@@ -109,9 +120,12 @@ export function mountPredictions(actions: PredictionActions): void {
       });
       byId<HTMLInputElement>("propensity-seed").placeholder = `random (last ${r.seed})`;
       status.textContent = `${r.column}: AUC ${fixed(r.auc)} on ${r.nTest.toLocaleString()} held-out customers` +
-        (r.baseline ? ` (${r.baseline.column} alone: ${fixed(r.baselineAuc)})` : "") + `, log-loss ${fixed(r.logLoss)}, ` +
+        (r.baseline ? ` (${baselineName(r.baseline.column)} alone: ${fixed(r.baselineAuc)})` : "") + `, log-loss ${fixed(r.logLoss)}, ` +
         `${pct(r.positivesTest / Math.max(1, r.nTest))} positive; label after ${r.cutoff} to ${r.windowEnd}; seed ${r.seed}. ` +
         `Scored ${r.scored.toLocaleString()} customers as of ${r.scoredAsOf} into the column ${r.column}.`;
+      byId("propensity-auc").querySelector("tbody")?.replaceChildren(
+        row(cell(`the model (${r.coefficients.length} features)`), cell(fixed(r.auc), "num")),
+        ...r.baselines.map((b) => row(cell(`${baselineName(b.column)} alone`), cell(fixed(b.auc), "num"))));
       byId("propensity-gains").replaceChildren(gainsChart(r, width("propensity-gains")));
       byId("propensity-calibration").replaceChildren(calibrationChart(r, width("propensity-calibration")));
       const top = r.coefficients.slice(0, 12);
