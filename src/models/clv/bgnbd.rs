@@ -8,8 +8,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::stats::linalg::invert_spd;
-use crate::stats::optim::{lbfgs, numeric_hessian, LbfgsOptions};
-use crate::stats::special::{digamma, ln_gamma, Hyp2f1};
+use crate::stats::optim::{lbfgs, newton, LbfgsOptions, Minimum, NewtonOptions};
+use crate::stats::special::{digamma, ln_gamma, trigamma, Hyp2f1};
 use crate::{Error, Result};
 
 /// Which repeat-purchase model.
@@ -105,15 +105,35 @@ struct Row {
     weight: f64,
 }
 
-/// Numbers values by their first appearance: the distinct values and the index of one.
+/// Numbers values by their first appearance: the distinct values and the
+/// index of one. Values on the grid of sevenths (whole days in days or in
+/// weeks, whole purchase counts: what dated orders give) are looked up in a
+/// table by their grid point; others by hashing.
 #[derive(Default)]
 struct Distinct {
     values: Vec<f64>,
+    /// Index + 1 by grid point (0: not seen).
+    grid: Vec<u32>,
     index: FxHashMap<u64, u32>,
 }
 
+/// Grid points above this are hashed.
+const GRID_POINTS: usize = 1 << 20;
+
 impl Distinct {
     fn id(&mut self, v: f64) -> u32 {
+        let point = (v * 7.0).round();
+        if point >= 0.0 && point < GRID_POINTS as f64 && point / 7.0 == v {
+            let point = point as usize;
+            if point >= self.grid.len() {
+                self.grid.resize((point + 1).next_power_of_two().min(GRID_POINTS), 0);
+            }
+            if self.grid[point] == 0 {
+                self.values.push(v);
+                self.grid[point] = self.values.len() as u32;
+            }
+            return self.grid[point] - 1;
+        }
         let next = self.values.len() as u32;
         let id = *self.index.entry(v.to_bits()).or_insert(next);
         if id == next {
@@ -167,15 +187,23 @@ struct PerX {
     d_a: f64,
     d_b: f64,
     inv_d: f64,
+    /// Second derivatives of `constant`: ∂²/∂r², ∂²/∂a² (= ∂²/∂a∂b) and ∂²/∂b².
+    h_rr: f64,
+    h_aa: f64,
+    h_bb: f64,
 }
 
-/// Σ w·ℓ over the rows, times in units × `scale`, and its gradient with
-/// respect to the natural parameters (r, α, a, b) written into `grad`.
-fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scale: f64, grad: &mut [f64; 4]) -> f64 {
+/// Σ w·ℓ over the rows, times in units × `scale`, with its gradient and
+/// Hessian (row-major 4 × 4) with respect to the natural parameters (r, α, a, b).
+/// Per row ℓ = c(x) + ln(e^A₃ + e^A₄) with A₃ = −(r+x) ln(α+T) and A₄ =
+/// ln a − ln(b+x+k−1) − (r+x) ln(α+tₓ); the log-sum-exp's Hessian is
+/// w₃∇²A₃ + w₄∇²A₄ + w₃w₄ δδᵀ, δ = ∇A₃ − ∇A₄, wᵢ = e^(Aᵢ − lse).
+fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scale: f64) -> (f64, [f64; 4], [f64; 16]) {
     let [r, alpha, a, b] = th;
     let k = model.shift();
     let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
     let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
+    let (tg_r, tg_b, tg_ab) = (trigamma(r), trigamma(b), trigamma(a + b));
     let (ln_a, ln_alpha) = (a.ln(), alpha.ln());
     let per_x: Vec<PerX> = data
         .xs
@@ -184,6 +212,7 @@ fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scal
             let has_dropout = x > 0.0 || k > 0.0;
             let d = b + x + k - 1.0;
             let dg_abx = digamma(a + b + x + k);
+            let tg_abx = trigamma(a + b + x + k);
             PerX {
                 constant: ln_gamma(r + x) - lg_r + r * ln_alpha + lg_ab + ln_gamma(b + x + k)
                     - lg_b
@@ -194,6 +223,9 @@ fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scal
                 d_a: dg_ab - dg_abx,
                 d_b: dg_ab + digamma(b + x + k) - dg_b - dg_abx,
                 inv_d: if has_dropout { 1.0 / d } else { 0.0 },
+                h_rr: trigamma(r + x) - tg_r,
+                h_aa: tg_ab - tg_abx,
+                h_bb: tg_ab + trigamma(b + x + k) - tg_b - tg_abx,
             }
         })
         .collect();
@@ -208,6 +240,9 @@ fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scal
         .collect();
     let mut total = 0.0;
     let mut g = [0.0; 4];
+    // The Hessian's upper triangle: rr, rα, ra, rb, αα, αa, αb, aa, ab, bb.
+    let mut h = [0.0; 10];
+    let mut weight_per_x = vec![0.0; data.xs.len()];
     for row in &data.rows {
         let px = &per_x[row.x as usize];
         let x = data.xs[row.x as usize];
@@ -231,14 +266,76 @@ fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scal
         };
         let w = row.weight;
         let w3 = 1.0 - w4;
+        weight_per_x[row.x as usize] += w;
         total += w * (px.constant + lse);
         g[0] += w * (px.d_r - w3 * l_t - w4 * l_tx);
         g[1] += w * (r / alpha - rx * (w3 * inv_t + w4 * inv_tx));
         g[2] += w * (px.d_a + w4 / a);
         g[3] += w * (px.d_b - w4 * px.inv_d);
+        h[1] -= w * (w3 * inv_t + w4 * inv_tx);
+        h[4] += w * rx * (w3 * inv_t * inv_t + w4 * inv_tx * inv_tx);
+        if w4 > 0.0 {
+            h[7] -= w * w4 / (a * a);
+            h[9] += w * w4 * px.inv_d * px.inv_d;
+            let c = w * w3 * w4;
+            let delta = [l_tx - l_t, rx * (inv_tx - inv_t), -1.0 / a, px.inv_d];
+            let mut n = 0;
+            for i in 0..4 {
+                for j in i..4 {
+                    h[n] += c * delta[i] * delta[j];
+                    n += 1;
+                }
+            }
+        }
     }
-    *grad = g;
-    total
+    for (px, w) in per_x.iter().zip(&weight_per_x) {
+        h[0] += w * px.h_rr;
+        h[7] += w * px.h_aa;
+        h[8] += w * px.h_aa;
+        h[9] += w * px.h_bb;
+    }
+    let n_total: f64 = weight_per_x.iter().sum();
+    h[1] += n_total / alpha;
+    h[4] -= n_total * r / (alpha * alpha);
+    let mut hess = [0.0; 16];
+    let mut n = 0;
+    for i in 0..4 {
+        for j in i..4 {
+            hess[i * 4 + j] = h[n];
+            hess[j * 4 + i] = h[n];
+            n += 1;
+        }
+    }
+    (total, g, hess)
+}
+
+/// The mean negative log-likelihood plus `penalizer · Σθ²` over φ = ln θ,
+/// with its gradient and Hessian: ∂/∂φ = θ ∂/∂θ and ∂²/∂φᵢ∂φⱼ = θᵢθⱼ
+/// ∂²/∂θᵢ∂θⱼ + [i = j] θᵢ ∂/∂θᵢ.
+fn objective(
+    model: TransactionModel,
+    data: &Compressed,
+    scale: f64,
+    penalizer: f64,
+    phi: &[f64],
+    g: &mut [f64],
+    h: &mut [f64],
+) -> f64 {
+    let th = [phi[0].exp(), phi[1].exp(), phi[2].exp(), phi[3].exp()];
+    if th.iter().any(|v| !v.is_finite() || *v <= 0.0) {
+        return f64::INFINITY;
+    }
+    let (ll, grad, hess) = log_likelihood(model, th, data, scale);
+    let n = data.total;
+    for i in 0..4 {
+        let d = -grad[i] / n + 2.0 * penalizer * th[i];
+        g[i] = th[i] * d;
+        for j in 0..4 {
+            let pen = if i == j { 2.0 * penalizer } else { 0.0 };
+            h[i * 4 + j] = th[i] * th[j] * (-hess[i * 4 + j] / n + pen) + if i == j { th[i] * d } else { 0.0 };
+        }
+    }
+    -ll / n + penalizer * th.iter().map(|v| v * v).sum::<f64>()
 }
 
 /// Fits the model by maximum likelihood. `penalizer` adds lifetimes'
@@ -261,20 +358,41 @@ pub fn fit(model: TransactionModel, histories: &[History], penalizer: f64) -> Re
     let data = compress(histories);
     let max_t = histories.iter().map(|h| h.t).fold(0.0_f64, f64::max);
     let scale = if max_t > 0.0 { 1.0 / max_t } else { 1.0 };
-    let objective = |phi: &[f64], g: &mut [f64]| -> f64 {
-        let th = [phi[0].exp(), phi[1].exp(), phi[2].exp(), phi[3].exp()];
-        if th.iter().any(|v| !v.is_finite() || *v <= 0.0) {
-            return f64::INFINITY;
-        }
-        let mut gr = [0.0; 4];
-        let ll = log_likelihood(model, th, &data, scale, &mut gr);
-        let pen: f64 = th.iter().map(|v| v * v).sum::<f64>();
-        for i in 0..4 {
-            g[i] = th[i] * (-gr[i] / data.total + 2.0 * penalizer * th[i]);
-        }
-        -ll / data.total + penalizer * pen
+    // L-BFGS to near the optimum, then Newton's method with the analytic
+    // Hessian to finish in a few passes over the data (L-BFGS crawls there);
+    // should Newton not converge, L-BFGS finishes on its own.
+    let mut hess = [0.0; 16];
+    let mut lbfgs_from = |start: &[f64], gradient_tolerance: f64| {
+        lbfgs(
+            |phi: &[f64], g: &mut [f64]| objective(model, &data, scale, penalizer, phi, g, &mut hess),
+            start,
+            &LbfgsOptions {
+                gradient_tolerance,
+                ..LbfgsOptions::default()
+            },
+        )
     };
-    let min = lbfgs(objective, &[0.1; 4], &LbfgsOptions::default());
+    let near = lbfgs_from(&[0.1; 4], 1e-5);
+    let polished = newton(
+        |phi: &[f64], g: &mut [f64], h: &mut [f64]| objective(model, &data, scale, penalizer, phi, g, h),
+        &near.x,
+        &NewtonOptions {
+            max_iterations: 20,
+            ..NewtonOptions::default()
+        },
+    );
+    let min = if polished.converged && polished.value <= near.value {
+        Minimum {
+            iterations: near.iterations + polished.iterations,
+            ..polished
+        }
+    } else {
+        let rest = lbfgs_from(&near.x, LbfgsOptions::default().gradient_tolerance);
+        Minimum {
+            iterations: near.iterations + rest.iterations,
+            ..rest
+        }
+    };
     if !min.value.is_finite() || min.x.iter().any(|v| !v.is_finite()) {
         return Err(Error::model(
             name,
@@ -287,8 +405,7 @@ pub fn fit(model: TransactionModel, histories: &[History], penalizer: f64) -> Re
         a: min.x[2].exp(),
         b: min.x[3].exp(),
     };
-    let mut scratch = [0.0; 4];
-    let log_likelihood = log_likelihood(model, params.to_vec(), &data, 1.0, &mut scratch);
+    let (log_likelihood, _, _) = log_likelihood(model, params.to_vec(), &data, 1.0);
     let se = standard_errors(model, params, &data);
     Ok(BgFit {
         model,
@@ -300,24 +417,18 @@ pub fn fit(model: TransactionModel, histories: &[History], penalizer: f64) -> Re
     })
 }
 
-/// Standard errors from the observed information: the Hessian of −Σℓ over the
-/// log-parameters by differences of the analytic gradient, inverted; then
-/// SE(θ) = θ · SE(log θ).
+/// Standard errors from the observed information: the analytic Hessian of
+/// −Σℓ over the log-parameters, inverted; then SE(θ) = θ · SE(log θ).
 fn standard_errors(model: TransactionModel, params: BgParams, data: &Compressed) -> Option<BgParams> {
-    let phi: Vec<f64> = params.to_vec().iter().map(|v| v.ln()).collect();
-    let hessian = numeric_hessian(
-        |p: &[f64], g: &mut [f64]| {
-            let th = [p[0].exp(), p[1].exp(), p[2].exp(), p[3].exp()];
-            let mut gr = [0.0; 4];
-            log_likelihood(model, th, data, 1.0, &mut gr);
-            for i in 0..4 {
-                g[i] = -th[i] * gr[i];
-            }
-        },
-        &phi,
-    );
-    let cov = invert_spd(&hessian, 4)?;
     let th = params.to_vec();
+    let (_, grad, hess) = log_likelihood(model, th, data, 1.0);
+    let mut info = [0.0; 16];
+    for i in 0..4 {
+        for j in 0..4 {
+            info[i * 4 + j] = -th[i] * th[j] * hess[i * 4 + j] - if i == j { th[i] * grad[i] } else { 0.0 };
+        }
+    }
+    let cov = invert_spd(&info, 4)?;
     let se: Vec<f64> = (0..4).map(|i| th[i] * cov[i * 4 + i].max(0.0).sqrt()).collect();
     se.iter().all(|v| v.is_finite()).then(|| BgParams {
         r: se[0],
@@ -454,6 +565,43 @@ impl AliveOdds {
         match self.constant {
             None => 1.0,
             Some(c) => 1.0 / (1.0 + (c + self.rx * (self.ln_age - (self.alpha + t_x).ln())).exp()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::optim::numeric_hessian;
+
+    #[test]
+    fn the_analytic_hessian_matches_differences_of_the_gradient() {
+        let truth = BgParams {
+            r: 0.3,
+            alpha: 5.0,
+            a: 0.9,
+            b: 2.2,
+        };
+        for model in [TransactionModel::Bgnbd, TransactionModel::Mbgnbd] {
+            let histories = super::super::simulate::simulate(model, truth, 3000, 5.0, 60.0, 3).unwrap();
+            let data = compress(&histories);
+            let th = [0.4, 6.0, 0.7, 2.9];
+            let (_, _, analytic) = log_likelihood(model, th, &data, 1.0);
+            let numeric = numeric_hessian(
+                |p: &[f64], g: &mut [f64]| {
+                    g.copy_from_slice(&log_likelihood(model, [p[0], p[1], p[2], p[3]], &data, 1.0).1)
+                },
+                &th,
+            );
+            for i in 0..16 {
+                let scale = analytic[i].abs().max(numeric[i].abs()).max(1.0);
+                assert!(
+                    (analytic[i] - numeric[i]).abs() < 1e-5 * scale,
+                    "{model:?} [{i}]: {} vs {}",
+                    analytic[i],
+                    numeric[i]
+                );
+            }
         }
     }
 }
