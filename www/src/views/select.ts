@@ -54,6 +54,7 @@ export function mountSelect(actions: SelectActions): void {
   let asked = 0;
   let options: Completion[] = [];
   let chosen = 0;
+  let suggested = 0;
 
   async function check(): Promise<void> {
     const text = input.value;
@@ -105,7 +106,11 @@ export function mountSelect(actions: SelectActions): void {
     const cursor = input.selectionStart ?? input.value.length;
     const word = /[A-Za-z_][A-Za-z0-9_]*$/.exec(input.value.slice(0, cursor));
     if (!word) return closeList();
+    const ticket = ++suggested;
     const found = await actions.complete(input.value, cursor);
+    // A newer keystroke asked again: only the answer for the current text may show,
+    // or Tab would take a completion of a word no longer there.
+    if (ticket !== suggested) return;
     options = found.slice(0, 12);
     chosen = 0;
     if (options.length === 0 || (options.length === 1 && options[0]?.label === word[0])) return closeList();
@@ -129,6 +134,9 @@ export function mountSelect(actions: SelectActions): void {
   }
 
   input.addEventListener("input", () => {
+    // The list shown was for the text before this keystroke.
+    closeList();
+    suggested++;
     void check();
     void suggest();
   });
