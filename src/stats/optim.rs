@@ -505,6 +505,34 @@ where
     }
 }
 
+/// A fit's objective over log-parameters φ = ln θ — the mean negative
+/// log-likelihood plus `penalizer · Σθ²` — with its gradient and Hessian in φ
+/// written into `g` and `h`, from the log-likelihood `ll` of `n` observations
+/// and its gradient and Hessian (row-major) in θ: ∂/∂φ = θ ∂/∂θ and
+/// ∂²/∂φᵢ∂φⱼ = θᵢθⱼ ∂²/∂θᵢ∂θⱼ + [i = j] θᵢ ∂/∂θᵢ.
+#[allow(clippy::too_many_arguments)]
+pub fn penalised_on_log_scale(
+    th: &[f64],
+    ll: f64,
+    grad: &[f64],
+    hess: &[f64],
+    n: f64,
+    penalizer: f64,
+    g: &mut [f64],
+    h: &mut [f64],
+) -> f64 {
+    let k = th.len();
+    for i in 0..k {
+        let d = -grad[i] / n + 2.0 * penalizer * th[i];
+        g[i] = th[i] * d;
+        for j in 0..k {
+            let pen = if i == j { 2.0 * penalizer } else { 0.0 };
+            h[i * k + j] = th[i] * th[j] * (-hess[i * k + j] / n + pen) + if i == j { th[i] * d } else { 0.0 };
+        }
+    }
+    -ll / n + penalizer * th.iter().map(|v| v * v).sum::<f64>()
+}
+
 /// −(H + λI)⁻¹ g with the smallest λ ≥ 0 (0, then growing from 10⁻⁸ of the
 /// diagonal's scale) that makes the matrix positive definite.
 fn damped_newton_step(h: &[f64], g: &[f64], n: usize) -> Option<Vec<f64>> {

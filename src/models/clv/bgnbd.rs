@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::stats::linalg::invert_spd;
-use crate::stats::optim::{lbfgs, newton, LbfgsOptions, Minimum, NewtonOptions};
+use crate::stats::optim::{lbfgs, newton, penalised_on_log_scale, LbfgsOptions, Minimum, NewtonOptions};
 use crate::stats::special::{digamma, ln_gamma, trigamma, Hyp2f1};
 use crate::{Error, Result};
 
@@ -309,9 +309,8 @@ fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scal
     (total, g, hess)
 }
 
-/// The mean negative log-likelihood plus `penalizer · Σθ²` over φ = ln θ,
-/// with its gradient and Hessian: ∂/∂φ = θ ∂/∂θ and ∂²/∂φᵢ∂φⱼ = θᵢθⱼ
-/// ∂²/∂θᵢ∂θⱼ + [i = j] θᵢ ∂/∂θᵢ.
+/// The penalised mean negative log-likelihood over φ = ln θ with its gradient
+/// and Hessian ([`penalised_on_log_scale`]).
 fn objective(
     model: TransactionModel,
     data: &Compressed,
@@ -326,16 +325,7 @@ fn objective(
         return f64::INFINITY;
     }
     let (ll, grad, hess) = log_likelihood(model, th, data, scale);
-    let n = data.total;
-    for i in 0..4 {
-        let d = -grad[i] / n + 2.0 * penalizer * th[i];
-        g[i] = th[i] * d;
-        for j in 0..4 {
-            let pen = if i == j { 2.0 * penalizer } else { 0.0 };
-            h[i * 4 + j] = th[i] * th[j] * (-hess[i * 4 + j] / n + pen) + if i == j { th[i] * d } else { 0.0 };
-        }
-    }
-    -ll / n + penalizer * th.iter().map(|v| v * v).sum::<f64>()
+    penalised_on_log_scale(&th, ll, &grad, &hess, data.total, penalizer, g, h)
 }
 
 /// Fits the model by maximum likelihood. `penalizer` adds lifetimes'

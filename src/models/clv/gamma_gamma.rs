@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::stats::optim::{newton, NewtonOptions};
+use crate::stats::optim::{newton, penalised_on_log_scale, NewtonOptions};
 use crate::stats::special::{digamma, ln_gamma, trigamma};
 use crate::{Error, Result};
 
@@ -49,24 +49,14 @@ pub fn fit(customers: &[(f64, f64)], penalizer: f64) -> Result<GgFit> {
     }
     let n = data.len() as f64;
     let spend = SpendData::new(&data);
-    // The mean negative log-likelihood (plus the penalty) over φ = ln(p, q, γ),
-    // with its gradient and Hessian: ∂/∂φ = θ ∂/∂θ, and
-    // ∂²/∂φᵢ∂φⱼ = θᵢθⱼ ∂²/∂θᵢ∂θⱼ + [i = j] θᵢ ∂/∂θᵢ.
+    // The penalised mean negative log-likelihood over φ = ln(p, q, γ).
     let objective = |phi: &[f64], g: &mut [f64], h: &mut [f64]| -> f64 {
         let th = [phi[0].exp(), phi[1].exp(), phi[2].exp()];
         if th.iter().any(|v| !v.is_finite() || *v <= 0.0) {
             return f64::INFINITY;
         }
         let (ll, grad, hess) = spend.log_likelihood(th[0], th[1], th[2]);
-        for i in 0..3 {
-            let d = -grad[i] / n + 2.0 * penalizer * th[i];
-            g[i] = th[i] * d;
-            for j in 0..3 {
-                let pen = if i == j { 2.0 * penalizer } else { 0.0 };
-                h[i * 3 + j] = th[i] * th[j] * (-hess[i * 3 + j] / n + pen) + if i == j { th[i] * d } else { 0.0 };
-            }
-        }
-        -ll / n + penalizer * th.iter().map(|v| v * v).sum::<f64>()
+        penalised_on_log_scale(&th, ll, &grad, &hess, n, penalizer, g, h)
     };
     // Start from lifetimes' 0.1 on the log scale with γ moved to the spend's scale.
     let mean_m = data.iter().map(|d| d.1).sum::<f64>() / n;
