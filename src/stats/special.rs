@@ -161,40 +161,69 @@ impl Hyp2f1 {
     /// `(ln |F|, sign of F)` at z, as [`ln_hyp2f1`] gives it.
     pub fn ln_at(&mut self, z: f64) -> Option<(f64, f64)> {
         let (a, b, c) = (self.a, self.b, self.c);
-        if (0.0..1.0).contains(&z) && a.is_finite() && b.is_finite() && c.is_finite() {
-            let (sa, sb) = if self.euler { (c - a, c - b) } else { (a, b) };
-            let ratios = &mut self.ratios;
-            let mut ratio = |k: usize| {
-                while ratios.len() <= k {
-                    let j = ratios.len() as f64;
-                    ratios.push((sa + j) * (sb + j) / ((c + j) * (j + 1.0)));
-                }
-                ratios[k]
-            };
-            if let Some(sum) = sum_signed_series(&mut ratio, z) {
-                let shift = if self.euler { (c - a - b) * (-z).ln_1p() } else { 0.0 };
-                return Some((shift + sum.abs().ln(), sum.signum()));
-            }
+        if let Some(tail) = self.tail(z) {
+            let sum = 1.0 + tail;
+            let shift = if self.euler { (c - a - b) * (-z).ln_1p() } else { 0.0 };
+            return Some((shift + sum.abs().ln(), sum.signum()));
         }
         ln_hyp2f1(a, b, c, z)
     }
+
+    /// Whether the series is summed after Euler's transformation: then
+    /// F(z) = (1−z)^(c−a−b) · (1 + [`euler_tail`](Self::euler_tail)(z)).
+    pub fn is_euler(&self) -> bool {
+        self.euler
+    }
+
+    /// With Euler's transformation, the transformed series' sum less 1 — a
+    /// caller that multiplies F by a power of (1−z) and subtracts it from 1
+    /// then needs no logarithm of the sum and loses no digits near z = 0;
+    /// `None` without it, or where the sum would fall back to [`ln_hyp2f1`].
+    pub fn euler_tail(&mut self, z: f64) -> Option<f64> {
+        if self.euler {
+            self.tail(z)
+        } else {
+            None
+        }
+    }
+
+    /// The kept series' sum less 1 (transformed or not), `None` outside its reach.
+    fn tail(&mut self, z: f64) -> Option<f64> {
+        let (a, b, c) = (self.a, self.b, self.c);
+        if !((0.0..1.0).contains(&z) && a.is_finite() && b.is_finite() && c.is_finite()) {
+            return None;
+        }
+        let (sa, sb) = if self.euler { (c - a, c - b) } else { (a, b) };
+        let ratios = &mut self.ratios;
+        let mut ratio = |k: usize| {
+            while ratios.len() <= k {
+                let j = ratios.len() as f64;
+                ratios.push((sa + j) * (sb + j) / ((c + j) * (j + 1.0)));
+            }
+            ratios[k]
+        };
+        sum_signed_tail(&mut ratio, z)
+    }
 }
 
-/// [`sum_positive_series`] for terms of any sign: `None` also when the sum
-/// keeps less than 10⁻⁸ of the terms' absolute sum (cancellation) or is 0.
-fn sum_signed_series(ratio: &mut impl FnMut(usize) -> f64, z: f64) -> Option<f64> {
-    let (mut term, mut sum, mut size) = (1.0_f64, 1.0_f64, 1.0_f64);
+/// The sum of a series of terms of any sign as [`sum_positive_series`]
+/// grows them, less its first term, 1, which is kept apart so that where
+/// the sum is close to 1, `1 − sum` keeps its digits. `None` also when the
+/// sum keeps less than 10⁻⁸ of the terms' absolute sum (cancellation) or is 0.
+fn sum_signed_tail(ratio: &mut impl FnMut(usize) -> f64, z: f64) -> Option<f64> {
+    let (mut term, mut tail, mut size) = (1.0_f64, 0.0_f64, 1.0_f64);
     for k in 0..100_000usize {
         let r = ratio(k) * z;
         term *= r;
-        sum += term;
+        tail += term;
         size += term.abs();
         if size.is_nan() || size >= 1e300 {
             return None;
         }
         let q = r.abs().max(z);
+        let sum = 1.0 + tail;
         if r.abs() < 1.0 && k > 0 && term.abs() * q <= 1e-17 * sum.abs() * (1.0 - q) {
-            return (sum != 0.0 && sum.abs() >= 1e-8 * size).then_some(sum);
+            return (sum != 0.0 && sum.abs() >= 1e-8 * size).then_some(tail);
         }
     }
     None

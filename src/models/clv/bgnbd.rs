@@ -4,9 +4,9 @@
 //! likelihood, P(alive) and expectation arithmetic is in log space, so long
 //! tenures and frequent buyers neither overflow nor round to 0/1 too early.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use super::distinct::DistinctHistories;
 use crate::stats::linalg::invert_spd;
 use crate::stats::optim::{lbfgs, newton, penalised_on_log_scale, LbfgsOptions, Minimum, NewtonOptions};
 use crate::stats::special::{digamma, ln_gamma, trigamma, Hyp2f1};
@@ -82,99 +82,6 @@ pub struct BgFit {
     pub converged: bool,
 }
 
-/// Distinct (x, t_x, T) with the number of customers sharing them, each
-/// value given as an index into the distinct repeat counts and times: an
-/// evaluation of the likelihood computes the special functions once per
-/// distinct x and the logarithms once per distinct time (orders dated in days
-/// leave a few hundred), then only an exp and a log per row.
-struct Compressed {
-    /// Distinct repeat purchase counts.
-    xs: Vec<f64>,
-    /// Distinct times (recencies and ages), in the time unit.
-    times: Vec<f64>,
-    rows: Vec<Row>,
-    total: f64,
-}
-
-/// One distinct history: indices into `xs` and `times`, and its weight.
-#[derive(Clone, Copy)]
-struct Row {
-    x: u32,
-    t_x: u32,
-    t: u32,
-    weight: f64,
-}
-
-/// Numbers values by their first appearance: the distinct values and the
-/// index of one. Values on the grid of sevenths (whole days in days or in
-/// weeks, whole purchase counts: what dated orders give) are looked up in a
-/// table by their grid point; others by hashing.
-#[derive(Default)]
-struct Distinct {
-    values: Vec<f64>,
-    /// Index + 1 by grid point (0: not seen).
-    grid: Vec<u32>,
-    index: FxHashMap<u64, u32>,
-}
-
-/// Grid points above this are hashed.
-const GRID_POINTS: usize = 1 << 20;
-
-impl Distinct {
-    fn id(&mut self, v: f64) -> u32 {
-        let point = (v * 7.0).round();
-        if point >= 0.0 && point < GRID_POINTS as f64 && point / 7.0 == v {
-            let point = point as usize;
-            if point >= self.grid.len() {
-                self.grid.resize((point + 1).next_power_of_two().min(GRID_POINTS), 0);
-            }
-            if self.grid[point] == 0 {
-                self.values.push(v);
-                self.grid[point] = self.values.len() as u32;
-            }
-            return self.grid[point] - 1;
-        }
-        let next = self.values.len() as u32;
-        let id = *self.index.entry(v.to_bits()).or_insert(next);
-        if id == next {
-            self.values.push(v);
-        }
-        id
-    }
-}
-
-fn compress(histories: &[History]) -> Compressed {
-    let (mut xs, mut times) = (Distinct::default(), Distinct::default());
-    let mut keys: Vec<u128> = histories
-        .iter()
-        .map(|h| {
-            let (x, t_x, t) = (xs.id(h.x), times.id(h.t_x), times.id(h.t));
-            (u128::from(x) << 64) | (u128::from(t_x) << 32) | u128::from(t)
-        })
-        .collect();
-    keys.sort_unstable();
-    let mut rows: Vec<Row> = Vec::new();
-    let mut last = None;
-    for key in keys {
-        match rows.last_mut() {
-            Some(r) if last == Some(key) => r.weight += 1.0,
-            _ => rows.push(Row {
-                x: (key >> 64) as u32,
-                t_x: (key >> 32) as u32,
-                t: key as u32,
-                weight: 1.0,
-            }),
-        }
-        last = Some(key);
-    }
-    Compressed {
-        xs: xs.values,
-        times: times.values,
-        rows,
-        total: histories.len() as f64,
-    }
-}
-
 /// The terms of one customer's log-likelihood that depend on x alone.
 struct PerX {
     /// ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x+k) − ln B(a, b) (as Γ ratios).
@@ -198,7 +105,12 @@ struct PerX {
 /// Per row ℓ = c(x) + ln(e^A₃ + e^A₄) with A₃ = −(r+x) ln(α+T) and A₄ =
 /// ln a − ln(b+x+k−1) − (r+x) ln(α+tₓ); the log-sum-exp's Hessian is
 /// w₃∇²A₃ + w₄∇²A₄ + w₃w₄ δδᵀ, δ = ∇A₃ − ∇A₄, wᵢ = e^(Aᵢ − lse).
-fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scale: f64) -> (f64, [f64; 4], [f64; 16]) {
+fn log_likelihood(
+    model: TransactionModel,
+    th: [f64; 4],
+    data: &DistinctHistories,
+    scale: f64,
+) -> (f64, [f64; 4], [f64; 16]) {
     let [r, alpha, a, b] = th;
     let k = model.shift();
     let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
@@ -313,7 +225,7 @@ fn log_likelihood(model: TransactionModel, th: [f64; 4], data: &Compressed, scal
 /// and Hessian ([`penalised_on_log_scale`]).
 fn objective(
     model: TransactionModel,
-    data: &Compressed,
+    data: &DistinctHistories,
     scale: f64,
     penalizer: f64,
     phi: &[f64],
@@ -332,23 +244,27 @@ fn objective(
 /// `penalizer_coef · Σ θ²` (θ with time scaled so the oldest customer's age
 /// is 1) to the mean negative log-likelihood; 0 fits the plain MLE.
 pub fn fit(model: TransactionModel, histories: &[History], penalizer: f64) -> Result<BgFit> {
+    fit_distinct(model, &DistinctHistories::new(histories), penalizer)
+}
+
+/// [`fit`] on histories already reduced to the distinct ones.
+pub(crate) fn fit_distinct(model: TransactionModel, data: &DistinctHistories, penalizer: f64) -> Result<BgFit> {
     let name = model.name();
-    if histories.is_empty() {
+    if data.rows.is_empty() {
         return Err(Error::model(
             name,
             "no customers with a purchase in the calibration period",
         ));
     }
-    if histories.iter().all(|h| h.x == 0.0) {
+    if data.xs.iter().all(|&x| x == 0.0) {
         return Err(Error::model(
             name,
             "no customer bought twice in the calibration period: repeat behaviour cannot be estimated",
         ));
     }
-    let data = compress(histories);
-    let max_t = histories.iter().map(|h| h.t).fold(0.0_f64, f64::max);
+    let max_t = data.max_age();
     let scale = if max_t > 0.0 { 1.0 / max_t } else { 1.0 };
-    let min = maximise(model, &data, scale, penalizer, COARSE_ABOVE);
+    let min = maximise(model, data, scale, penalizer, COARSE_ABOVE);
     if !min.value.is_finite() || min.x.iter().any(|v| !v.is_finite()) {
         return Err(Error::model(
             name,
@@ -361,7 +277,7 @@ pub fn fit(model: TransactionModel, histories: &[History], penalizer: f64) -> Re
         a: min.x[2].exp(),
         b: min.x[3].exp(),
     };
-    let (log_likelihood, se) = at_optimum(model, params, &data);
+    let (log_likelihood, se) = at_optimum(model, params, data);
     Ok(BgFit {
         model,
         params,
@@ -373,15 +289,21 @@ pub fn fit(model: TransactionModel, histories: &[History], penalizer: f64) -> Re
 }
 
 /// Above this many distinct histories the fit starts from a fit on coarser
-/// times ([`coarsen`]).
+/// times ([`DistinctHistories::coarsen`]).
 const COARSE_ABOVE: usize = 20_000;
-/// Distinct times of the coarse fit.
+/// Steps of the coarse fit's times over the largest age.
 const COARSE_TIMES: f64 = 64.0;
 
 /// Minimises the penalised mean negative log-likelihood over log-parameters
 /// (time scaled by `scale`). With more than `coarse_above` distinct histories
 /// it first tries [`from_coarse`]; otherwise, or should that not converge, [`solve`].
-fn maximise(model: TransactionModel, data: &Compressed, scale: f64, penalizer: f64, coarse_above: usize) -> Minimum {
+fn maximise(
+    model: TransactionModel,
+    data: &DistinctHistories,
+    scale: f64,
+    penalizer: f64,
+    coarse_above: usize,
+) -> Minimum {
     if data.rows.len() > coarse_above {
         if let Some(min) = from_coarse(model, data, scale, penalizer) {
             return min;
@@ -394,7 +316,7 @@ fn maximise(model: TransactionModel, data: &Compressed, scale: f64, penalizer: f
 /// Hessian, which finishes in a few passes where L-BFGS crawls; should Newton
 /// not converge, L-BFGS finishes on its own. (Newton alone from a neutral
 /// start can run off where the likelihood is not concave.)
-fn solve(model: TransactionModel, data: &Compressed, scale: f64, penalizer: f64) -> Minimum {
+fn solve(model: TransactionModel, data: &DistinctHistories, scale: f64, penalizer: f64) -> Minimum {
     let lbfgs_from = |start: &[f64], gradient_tolerance: f64| {
         let mut hess = [0.0; 16];
         lbfgs(
@@ -422,12 +344,12 @@ fn solve(model: TransactionModel, data: &Compressed, scale: f64, penalizer: f64)
     }
 }
 
-/// [`solve`] on times rounded to a coarse grid ([`coarsen`]: about a tenth of
+/// [`solve`] on times rounded to a coarse grid ([`DistinctHistories::coarsen`]: about a tenth of
 /// the rows with orders dated in days, and an optimum close to the data's),
 /// then Newton on the data from there: two or three passes over the data
 /// instead of some twenty. `None` when that does not converge.
-fn from_coarse(model: TransactionModel, data: &Compressed, scale: f64, penalizer: f64) -> Option<Minimum> {
-    let coarse = solve(model, &coarsen(data, scale), scale, penalizer);
+fn from_coarse(model: TransactionModel, data: &DistinctHistories, scale: f64, penalizer: f64) -> Option<Minimum> {
+    let coarse = solve(model, &data.coarsen(1.0 / (COARSE_TIMES * scale)), scale, penalizer);
     if !(coarse.value.is_finite() && coarse.x.iter().all(|v| v.is_finite())) {
         return None;
     }
@@ -438,7 +360,13 @@ fn from_coarse(model: TransactionModel, data: &Compressed, scale: f64, penalizer
     })
 }
 
-fn newton_from(model: TransactionModel, data: &Compressed, scale: f64, penalizer: f64, start: &[f64]) -> Minimum {
+fn newton_from(
+    model: TransactionModel,
+    data: &DistinctHistories,
+    scale: f64,
+    penalizer: f64,
+    start: &[f64],
+) -> Minimum {
     newton(
         |phi: &[f64], g: &mut [f64], h: &mut [f64]| objective(model, data, scale, penalizer, phi, g, h),
         start,
@@ -449,47 +377,10 @@ fn newton_from(model: TransactionModel, data: &Compressed, scale: f64, penalizer
     )
 }
 
-/// The same histories with recency and age rounded to a grid of
-/// [`COARSE_TIMES`] steps over the scaled ages (rounding keeps tₓ ≤ T and 0
-/// at 0), merged: a likelihood close to the data's whose optimum is a good
-/// start for the exact fit.
-fn coarsen(data: &Compressed, scale: f64) -> Compressed {
-    let step = 1.0 / (COARSE_TIMES * scale);
-    let mut times = Distinct::default();
-    let to_coarse: Vec<u32> = data
-        .times
-        .iter()
-        .map(|&t| times.id((t / step).round() * step))
-        .collect();
-    let mut rows: Vec<Row> = data
-        .rows
-        .iter()
-        .map(|r| Row {
-            t_x: to_coarse[r.t_x as usize],
-            t: to_coarse[r.t as usize],
-            ..*r
-        })
-        .collect();
-    rows.sort_unstable_by_key(|r| (r.x, r.t_x, r.t));
-    rows.dedup_by(|next, kept| {
-        let same = (next.x, next.t_x, next.t) == (kept.x, kept.t_x, kept.t);
-        if same {
-            kept.weight += next.weight;
-        }
-        same
-    });
-    Compressed {
-        xs: data.xs.clone(),
-        times: times.values,
-        rows,
-        total: data.total,
-    }
-}
-
 /// The log-likelihood at the fitted parameters, in the data's time unit, and
 /// the standard errors from the observed information: the analytic Hessian
 /// of −Σℓ over the log-parameters, inverted; then SE(θ) = θ · SE(log θ).
-fn at_optimum(model: TransactionModel, params: BgParams, data: &Compressed) -> (f64, Option<BgParams>) {
+fn at_optimum(model: TransactionModel, params: BgParams, data: &DistinctHistories) -> (f64, Option<BgParams>) {
     let th = params.to_vec();
     let (ll, grad, hess) = log_likelihood(model, th, data, 1.0);
     (ll, standard_errors(th, &grad, &hess))
@@ -564,10 +455,19 @@ impl BgFit {
         let BgParams { r, alpha, a, b } = self.params;
         let c = a + b + x + self.model.shift() - 1.0;
         let z = t / (alpha + age + t);
+        // ln(1 − z) = ln((α+T)/(α+T+t)).
+        let ln_rest = -(t / (alpha + age)).ln_1p();
+        if let Some(tail) = series.euler_tail(z) {
+            // ₂F₁ = (1−z)^(c−(r+x)−(b+x+k)) (1 + tail), so the bracket is
+            // 1 − (1−z)^(a−1) (1 + tail) = −e − tail (1 + e), e = (1−z)^(a−1) − 1:
+            // one logarithm and one exponential.
+            let e = ((a - 1.0) * ln_rest).exp_m1();
+            return c / (a - 1.0) * (-e - tail * (1.0 + e));
+        }
         let Some((ln_f, sign)) = series.ln_at(z) else {
             return f64::NAN;
         };
-        let ln_term = ln_f + (r + x) * ((alpha + age).ln() - (alpha + age + t).ln());
+        let ln_term = ln_f + (r + x) * ln_rest;
         let second = if sign > 0.0 {
             -ln_term.exp_m1()
         } else {
@@ -658,7 +558,7 @@ mod tests {
         };
         for model in [TransactionModel::Bgnbd, TransactionModel::Mbgnbd] {
             let histories = super::super::simulate::simulate(model, truth, 3000, 5.0, 60.0, 3).unwrap();
-            let data = compress(&histories);
+            let data = DistinctHistories::new(&histories);
             let th = [0.4, 6.0, 0.7, 2.9];
             let (_, _, analytic) = log_likelihood(model, th, &data, 1.0);
             let numeric = numeric_hessian(
@@ -690,9 +590,9 @@ mod tests {
         for model in [TransactionModel::Bgnbd, TransactionModel::Mbgnbd] {
             // Continuous times: every history distinct.
             let histories = super::super::simulate::simulate(model, truth, 3000, 5.0, 60.0, 11).unwrap();
-            let data = compress(&histories);
+            let data = DistinctHistories::new(&histories);
             let scale = 1.0 / 60.0;
-            assert!(coarsen(&data, scale).rows.len() < data.rows.len() / 2);
+            assert!(data.coarsen(1.0 / (COARSE_TIMES * scale)).rows.len() < data.rows.len() / 2);
             let plain = maximise(model, &data, scale, 0.0, usize::MAX);
             let from_coarse = from_coarse(model, &data, scale, 0.0).expect("Newton converges from the coarse optimum");
             assert!(plain.converged && from_coarse.converged, "{model:?}");

@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::bgnbd::{self, first_step_reaching_one, AliveOdds, BgFit, BgParams, History, TransactionModel};
+use super::distinct::DistinctHistories;
 use super::gamma_gamma::{self, GgFit};
 use super::params::ClvOptions;
 use super::report::{alive_matrix, clv_histogram, top_customers, AliveMatrix, HistogramBin, TopCustomer};
@@ -246,7 +247,9 @@ pub fn fit_clv(ws: &mut Workspace, opts: &ClvOptions, today: i32) -> Result<ClvF
 pub fn fit_summary(summary: Summary, opts: &ClvOptions) -> Result<ClvFit> {
     let mut warnings = sufficiency_warnings(&summary, opts.unit);
     let histories: Vec<History> = summary.customers.iter().map(history).collect();
-    let bg = bgnbd::fit(opts.model, &histories, opts.penalizer)?;
+    let distinct = DistinctHistories::new(&histories);
+    drop(histories);
+    let bg = bgnbd::fit_distinct(opts.model, &distinct, opts.penalizer)?;
     if !bg.converged {
         warnings.push(format!(
             "The {} likelihood did not fully converge after {} iterations: check the figures.",
@@ -285,7 +288,15 @@ pub fn fit_summary(summary: Summary, opts: &ClvOptions) -> Result<ClvFit> {
     let holdout_duration = opts
         .holdout_end
         .map(|h| f64::from(h - opts.calibration_end) / unit_days);
-    let scores = score_all(&bg, gg.as_ref(), &summary.customers, opts, horizon, holdout_duration);
+    let scores = score_all(
+        &bg,
+        gg.as_ref(),
+        &summary.customers,
+        &distinct,
+        opts,
+        horizon,
+        holdout_duration,
+    );
     let holdout = holdout_duration.map(|duration| holdout_report(&scores, duration));
     let report = ClvReport {
         bgnbd: BgReport {
@@ -341,7 +352,7 @@ pub fn discounted_value(bg: &BgFit, h: History, spend: f64, months: u32, rate: f
     let factors: Vec<f64> = (1..=months)
         .map(|i| bg.purchases_if_alive(h.x, h.t, f64::from(i) * per_month))
         .collect();
-    discounted(&factors, &discounts(months, rate), bg.p_alive(h), spend)
+    spend * bg.p_alive(h) * discounted_purchases(&factors, &discounts(months, rate))
 }
 
 /// (1 + rate)^i for the months i = 1, 2, …
@@ -349,26 +360,26 @@ fn discounts(months: u32, rate: f64) -> Vec<f64> {
     (1..=months).map(|i| (1.0 + rate).powi(i as i32)).collect()
 }
 
-/// The CLV sum from the cumulative purchases-if-alive at each month end.
-fn discounted(factors: &[f64], discounts: &[f64], p_alive: f64, spend: f64) -> f64 {
+/// Σ over months of the purchases-if-alive in the month, discounted, from
+/// the cumulative purchases-if-alive at each month end: CLV is this × P(alive) × spend.
+fn discounted_purchases(factors: &[f64], discounts: &[f64]) -> f64 {
     let mut total = 0.0;
     let mut before = 0.0;
     for (f, d) in factors.iter().zip(discounts) {
-        let cumulative = f * p_alive;
-        total += spend * (cumulative - before) / d;
-        before = cumulative;
+        total += (f - before) / d;
+        before = *f;
     }
     total
 }
 
 /// What the customers sharing a frequency and an age share: their dropout
-/// odds, and purchases-if-alive at each month end of the horizon, at the
-/// horizon, at 90 days, over the holdout and at the next-order cap.
+/// odds, and purchases-if-alive over the horizon (discounted by month, for
+/// CLV), at the horizon, at 90 days, over the holdout and at the next-order cap.
 struct GroupTerms {
     frequency: u32,
     age: f64,
     odds: AliveOdds,
-    months: Vec<f64>,
+    discounted: f64,
     at_horizon: f64,
     at_90d: f64,
     at_holdout: Option<f64>,
@@ -380,12 +391,14 @@ struct GroupTerms {
 /// and age ([`BgFit::purchases_if_alive`], a hypergeometric series): that part
 /// is computed once per group of customers sharing both — with orders dated
 /// in days, some ten thousand groups for a million customers — from one
-/// series per frequency. The next-order day is then searched, group by
-/// group, only for the customers whose expected purchases reach 1 by the cap.
+/// series per frequency. P(alive) and the next-order day are computed once
+/// per distinct history; the day is searched, group by group, only for the
+/// histories whose expected purchases reach 1 by the cap.
 fn score_all(
     bg: &BgFit,
     gg: Option<&GgFit>,
     customers: &[CustomerSummary],
+    distinct: &DistinctHistories,
     opts: &ClvOptions,
     horizon: f64,
     holdout: Option<f64>,
@@ -394,22 +407,22 @@ fn score_all(
     let per_month = opts.unit.per_month();
     let cap_time = f64::from(NEXT_ORDER_CAP_DAYS) / unit_days;
     let discounts = discounts(opts.horizon_months, opts.discount_rate);
-    let (group_of, firsts) = groups(customers);
     let mut series: FxHashMap<u32, Hyp2f1> = FxHashMap::default();
-    let terms: Vec<GroupTerms> = firsts
-        .iter()
-        .map(|&i| {
-            let (frequency, age) = (customers[i].frequency, customers[i].age);
-            let x = f64::from(frequency);
+    let terms: Vec<GroupTerms> = (0..distinct.groups())
+        .map(|g| {
+            let first = distinct.group(g).1[0];
+            let x = distinct.xs[first.x as usize];
+            let (frequency, age) = (x as u32, distinct.times[first.t as usize]);
             let series = series.entry(frequency).or_insert_with(|| bg.series(x));
             let mut if_alive = |t: f64| bg.purchases_if_alive_with(series, x, age, t);
+            let months: Vec<f64> = (1..=opts.horizon_months)
+                .map(|m| if_alive(f64::from(m) * per_month))
+                .collect();
             GroupTerms {
                 frequency,
                 age,
                 odds: bg.alive_odds(x, age),
-                months: (1..=opts.horizon_months)
-                    .map(|m| if_alive(f64::from(m) * per_month))
-                    .collect(),
+                discounted: discounted_purchases(&months, &discounts),
                 at_horizon: if_alive(horizon),
                 at_90d: if_alive(90.0 / unit_days),
                 at_holdout: holdout.map(&mut if_alive),
@@ -417,18 +430,25 @@ fn score_all(
             }
         })
         .collect();
-    // (group, customer) of those whose expected purchases reach 1 by the cap.
-    let mut search: Vec<(u32, usize)> = Vec::new();
-    let mut scores: Vec<CustomerScore> = customers
+    let p_alive: Vec<f64> = terms
         .iter()
-        .zip(&group_of)
         .enumerate()
-        .map(|(i, (c, &g))| {
-            let t = &terms[g as usize];
-            let p = t.odds.p_alive(c.recency);
-            if t.at_cap * p >= 1.0 {
-                search.push((g, i));
-            }
+        .flat_map(|(g, t)| {
+            let rows = distinct.group(g).1;
+            rows.iter().map(|r| t.odds.p_alive(distinct.times[r.t_x as usize]))
+        })
+        .collect();
+    let next_order = next_orders(bg, &terms, distinct, &p_alive, &mut series, unit_days);
+    let group_of: Vec<u32> = (0..distinct.groups())
+        .flat_map(|g| std::iter::repeat_n(g as u32, distinct.group(g).1.len()))
+        .collect();
+    customers
+        .iter()
+        .zip(&distinct.row_of)
+        .map(|(c, &row)| {
+            let row = row as usize;
+            let t = &terms[group_of[row] as usize];
+            let p = p_alive[row];
             let expected_spend = gg.and_then(|g| g.expected_spend(f64::from(c.frequency), c.monetary_value));
             CustomerScore {
                 summary: c.clone(),
@@ -437,24 +457,40 @@ fn score_all(
                 expected_purchases_90d: t.at_90d * p,
                 expected_holdout: t.at_holdout.map(|f| f * p),
                 expected_spend,
-                clv: expected_spend.map(|m| discounted(&t.months, &discounts, p, m)),
-                next_order_in_days: None,
+                clv: expected_spend.map(|m| m * p * t.discounted),
+                next_order_in_days: next_order[row],
             }
         })
-        .collect();
-    search.sort_unstable();
+        .collect()
+}
+
+/// The next-order day of each distinct history (row): the first day whose
+/// expected purchases reach 1, searched only for the rows that reach 1 by the
+/// cap, group by group, each day's purchases-if-alive computed once per group.
+fn next_orders(
+    bg: &BgFit,
+    terms: &[GroupTerms],
+    distinct: &DistinctHistories,
+    p_alive: &[f64],
+    series: &mut FxHashMap<u32, Hyp2f1>,
+    unit_days: f64,
+) -> Vec<Option<u32>> {
+    let mut next = vec![None; p_alive.len()];
     // Purchases-if-alive by day, filled lazily per group.
     let mut by_day = vec![f64::NAN; NEXT_ORDER_CAP_DAYS as usize + 1];
     let mut filled: Vec<usize> = Vec::new();
-    for run in search.chunk_by(|a, b| a.0 == b.0) {
-        let t = &terms[run[0].0 as usize];
+    for (g, t) in terms.iter().enumerate() {
+        let (rows, _) = distinct.group(g);
         let x = f64::from(t.frequency);
         let series = series.entry(t.frequency).or_insert_with(|| bg.series(x));
         by_day[NEXT_ORDER_CAP_DAYS as usize] = t.at_cap;
         filled.push(NEXT_ORDER_CAP_DAYS as usize);
-        for &(_, i) in run {
-            let p = scores[i].p_alive;
-            scores[i].next_order_in_days = first_step_reaching_one(
+        for row in rows {
+            let p = p_alive[row];
+            if t.at_cap * p < 1.0 {
+                continue;
+            }
+            next[row] = first_step_reaching_one(
                 |day| {
                     let slot = &mut by_day[day as usize];
                     if slot.is_nan() {
@@ -470,25 +506,7 @@ fn score_all(
             by_day[day] = f64::NAN;
         }
     }
-    scores
-}
-
-/// Numbers the groups of customers sharing frequency and age in order of
-/// first appearance: the group of each customer and the first customer of each group.
-fn groups(customers: &[CustomerSummary]) -> (Vec<u32>, Vec<usize>) {
-    let mut ids: FxHashMap<(u32, u64), u32> = FxHashMap::default();
-    let mut firsts: Vec<usize> = Vec::new();
-    let group_of = customers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            *ids.entry((c.frequency, c.age.to_bits())).or_insert_with(|| {
-                firsts.push(i);
-                (firsts.len() - 1) as u32
-            })
-        })
-        .collect();
-    (group_of, firsts)
+    next
 }
 
 fn holdout_report(scores: &[CustomerScore], duration: f64) -> HoldoutReport {

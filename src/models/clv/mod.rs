@@ -3,6 +3,7 @@
 //! (README "Customer lifetime value").
 
 mod bgnbd;
+mod distinct;
 mod fit;
 mod gamma_gamma;
 mod params;

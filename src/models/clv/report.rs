@@ -125,30 +125,81 @@ pub(crate) fn clv_histogram(scores: &[CustomerScore]) -> Vec<HistogramBin> {
 }
 
 pub(crate) fn top_customers(scores: &[CustomerScore], k: usize) -> Vec<TopCustomer> {
-    let mut idx: Vec<usize> = (0..scores.len())
-        .filter(|&i| scores[i].clv.is_some_and(f64::is_finite))
-        .collect();
-    let by_clv = |a: &usize, b: &usize| {
-        let (x, y) = (scores[*a].clv.unwrap_or(0.0), scores[*b].clv.unwrap_or(0.0));
-        y.total_cmp(&x).then(a.cmp(b))
-    };
-    if idx.len() > k && k > 0 {
-        idx.select_nth_unstable_by(k - 1, by_clv);
+    // The best k so far by CLV (ties: the earlier customer first), kept
+    // sorted; one pass, most customers rejected by one comparison.
+    let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+    for (i, s) in scores.iter().enumerate() {
+        let Some(c) = s.clv.filter(|c| c.is_finite()) else {
+            continue;
+        };
+        if k == 0 || (best.len() == k && c.total_cmp(&best[k - 1].0).is_le()) {
+            continue;
+        }
+        let at = best.partition_point(|&(b, _)| b.total_cmp(&c).is_ge());
+        best.insert(at, (c, i));
+        best.truncate(k);
     }
-    idx.truncate(k);
-    idx.sort_unstable_by(by_clv);
-    idx.into_iter()
-        .map(|i| {
-            let s = &scores[i];
-            TopCustomer {
-                key: s.summary.customer,
-                customer_id: String::new(),
-                clv: s.clv.unwrap_or(0.0),
-                p_alive: s.p_alive,
-                expected_purchases: s.expected_purchases,
-                frequency: s.summary.frequency,
-                monetary: s.summary.monetary_value,
-            }
-        })
-        .collect()
+    let idx = best.into_iter().map(|(_, i)| i);
+    idx.map(|i| {
+        let s = &scores[i];
+        TopCustomer {
+            key: s.summary.customer,
+            customer_id: String::new(),
+            clv: s.clv.unwrap_or(0.0),
+            p_alive: s.p_alive,
+            expected_purchases: s.expected_purchases,
+            frequency: s.summary.frequency,
+            monetary: s.summary.monetary_value,
+        }
+    })
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::clv::CustomerSummary;
+
+    #[test]
+    fn top_customers_are_the_highest_clv_first_ties_by_order() {
+        let clvs: Vec<Option<f64>> = (0..500u32)
+            .map(|i| match i % 7 {
+                0 => None,
+                1 => Some(f64::NAN),
+                _ => Some(f64::from((i * 37) % 101)),
+            })
+            .collect();
+        let scores: Vec<CustomerScore> = clvs
+            .iter()
+            .enumerate()
+            .map(|(i, &clv)| CustomerScore {
+                summary: CustomerSummary {
+                    customer: i as u32,
+                    frequency: 1,
+                    recency: 1.0,
+                    age: 2.0,
+                    monetary_value: 1.0,
+                    first: 0,
+                    holdout_purchases: 0,
+                },
+                p_alive: 0.5,
+                expected_purchases: 1.0,
+                expected_purchases_90d: 0.5,
+                expected_holdout: None,
+                expected_spend: Some(1.0),
+                clv,
+                next_order_in_days: None,
+            })
+            .collect();
+        let mut expected: Vec<(f64, u32)> = clvs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.filter(|c| c.is_finite()).map(|c| (c, i as u32)))
+            .collect();
+        expected.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for k in [0, 1, 20, 1000] {
+            let top: Vec<(f64, u32)> = top_customers(&scores, k).iter().map(|t| (t.clv, t.key)).collect();
+            assert_eq!(top, expected[..k.min(expected.len())].to_vec(), "k = {k}");
+        }
+    }
 }
