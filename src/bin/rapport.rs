@@ -8,17 +8,24 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rapport::generate::{generate, GenerateOptions};
-use rapport::{report, Entity, Error, LoadOptions, Result, Workspace};
+use rapport::{report, Error, Result, Workspace};
 use serde_json::Value;
 
 #[path = "rapport/clv.rs"]
 mod clv;
 #[path = "rapport/forecast.rs"]
 mod forecast;
+#[path = "rapport/input.rs"]
+mod input;
 #[path = "rapport/propensity.rs"]
 mod propensity;
 #[path = "rapport/recommend.rs"]
 mod recommend;
+#[path = "rapport/segments.rs"]
+mod segments;
+
+use input::{read_input, InputArgs};
+use segments::{run_audience, run_clusters, run_segment, run_tiers, AudienceArgs, ClustersArgs};
 
 #[derive(Parser)]
 #[command(
@@ -216,87 +223,6 @@ enum Command {
     },
 }
 
-/// `rapport clusters`: k-means segments of the customer table.
-#[derive(Args)]
-struct ClustersArgs {
-    #[command(flatten)]
-    input: InputArgs,
-    /// Customer columns to cluster on, comma-separated (e.g. monetary_total,order_count,recency_days).
-    #[arg(long, value_delimiter = ',', required = true)]
-    features: Vec<String>,
-    /// Number of clusters; without it, the best silhouette of --k-range.
-    #[arg(long, conflicts_with = "k_range")]
-    k: Option<usize>,
-    /// The ks scanned, e.g. 2..10 (both ends included).
-    #[arg(long = "k-range", value_parser = parse_k_range)]
-    k_range: Option<(usize, usize)>,
-    /// Seed; drawn at random (and printed) when absent.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Customers the silhouette is computed on.
-    #[arg(long)]
-    sample: Option<usize>,
-    /// k-means++ starts per fit.
-    #[arg(long = "n-init")]
-    n_init: Option<usize>,
-    /// Print only the k scan (inertia and silhouette per k), no final fit.
-    #[arg(long = "scan-only", conflicts_with = "k")]
-    scan_only: bool,
-}
-
-/// `2..10` (or `2..=10`, `2-10`) as both ends.
-fn parse_k_range(text: &str) -> std::result::Result<(usize, usize), String> {
-    let (a, b) = text
-        .split_once("..=")
-        .or_else(|| text.split_once(".."))
-        .or_else(|| text.split_once('-'))
-        .ok_or_else(|| format!("expected FROM..TO such as 2..10, got '{text}'"))?;
-    let num = |s: &str| s.trim().parse::<usize>().map_err(|e| format!("'{s}': {e}"));
-    Ok((num(a)?, num(b)?))
-}
-
-#[derive(Args)]
-struct AudienceArgs {
-    #[command(flatten)]
-    input: InputArgs,
-    /// Selection expression (default: every customer).
-    #[arg(long)]
-    segment: Option<String>,
-    /// email, sms, post or phone.
-    #[arg(long, default_value = "email")]
-    channel: String,
-    /// Let in customers with no consent record for the channel.
-    #[arg(long = "include-without-consent")]
-    include_without_consent: bool,
-    /// Drop customers who complained this many days before the reference date (default 30; 0 = off).
-    #[arg(long = "complained-within-days")]
-    complained_within_days: Option<u32>,
-    /// Drop customers sent a campaign this many days before the reference date.
-    #[arg(long = "contacted-within-days")]
-    contacted_within_days: Option<u32>,
-    /// Control share (default 0.1).
-    #[arg(long = "control-fraction")]
-    control_fraction: Option<f64>,
-    /// Exact control size instead of a share.
-    #[arg(long = "control-size")]
-    control_size: Option<usize>,
-    /// Category column to stratify the control group by (e.g. rfm_segment).
-    #[arg(long = "stratify-by")]
-    stratify_by: Option<String>,
-    /// Seed of the control draw (drawn and printed when absent).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Write target and control to this CSV file.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Columns of the CSV after customer_id and group (comma-separated; default email).
-    #[arg(long)]
-    columns: Option<String>,
-    /// Write e-mails as SHA-256 (for ad-platform customer lists).
-    #[arg(long = "hash-emails")]
-    hash_emails: bool,
-}
-
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Json,
@@ -320,134 +246,6 @@ struct GenerateArgs {
     /// Write only this entity (only `orders` is supported).
     #[arg(long, value_parser = ["orders"])]
     only: Option<String>,
-}
-
-#[derive(Args)]
-struct InputArgs {
-    /// Customer files (any number).
-    #[arg(long, num_args = 1..)]
-    customers: Vec<PathBuf>,
-    /// Order-line files.
-    #[arg(long, num_args = 1..)]
-    orders: Vec<PathBuf>,
-    /// Campaign event files.
-    #[arg(long = "campaign-events", num_args = 1..)]
-    campaign_events: Vec<PathBuf>,
-    /// Campaign files.
-    #[arg(long, num_args = 1..)]
-    campaigns: Vec<PathBuf>,
-    /// Consent files.
-    #[arg(long, num_args = 1..)]
-    consents: Vec<PathBuf>,
-    /// Support ticket files.
-    #[arg(long, num_args = 1..)]
-    tickets: Vec<PathBuf>,
-    /// Survey files.
-    #[arg(long, num_args = 1..)]
-    surveys: Vec<PathBuf>,
-    /// Web event files.
-    #[arg(long = "web-events", num_args = 1..)]
-    web_events: Vec<PathBuf>,
-    /// Files whose entity is recognised from their headers.
-    #[arg(long = "auto", num_args = 1..)]
-    auto: Vec<PathBuf>,
-    /// Column mapping overrides: 'Header=field,Other header=field'.
-    #[arg(long)]
-    map: Option<String>,
-    /// The sheet of XLSX workbooks to read (default: the first).
-    #[arg(long)]
-    sheet: Option<String>,
-}
-
-impl InputArgs {
-    fn load(&self) -> Result<(Workspace, Vec<rapport::LoadReport>)> {
-        let mut mapping = std::collections::BTreeMap::new();
-        if let Some(map) = &self.map {
-            for pair in map.split(',').filter(|p| !p.trim().is_empty()) {
-                let (h, f) = pair
-                    .split_once('=')
-                    .ok_or_else(|| Error::option("map", pair, "expected 'Header=field'"))?;
-                mapping.insert(h.trim().to_string(), f.trim().to_string());
-            }
-        }
-        let groups: [(Option<Entity>, &Vec<PathBuf>); 9] = [
-            (Some(Entity::Customers), &self.customers),
-            (Some(Entity::Campaigns), &self.campaigns),
-            (Some(Entity::CampaignEvents), &self.campaign_events),
-            (Some(Entity::Consents), &self.consents),
-            (Some(Entity::Tickets), &self.tickets),
-            (Some(Entity::Surveys), &self.surveys),
-            (Some(Entity::WebEvents), &self.web_events),
-            (None, &self.auto),
-            (Some(Entity::Orders), &self.orders),
-        ];
-        let mut ws = Workspace::new();
-        let mut reports = Vec::new();
-        for (entity, files) in groups {
-            for path in files {
-                let input = read_input(path, self.sheet.as_deref())?;
-                let bytes = input.bytes;
-                let mut opts = LoadOptions::named(&path.display().to_string());
-                opts.format = input.format.map(String::from);
-                // Overrides apply to the files whose header row has that column
-                // (the header as the loader reads it: dialect, encoding, quotes).
-                let head = rapport::ingest::preview(
-                    &bytes,
-                    &rapport::ingest::PreviewOptions {
-                        file_name: opts.file_name.clone(),
-                        format: opts.format.clone(),
-                        rows: Some(0),
-                        ..Default::default()
-                    },
-                )?;
-                opts.mapping = mapping
-                    .iter()
-                    .filter(|(h, _)| head.header.iter().any(|x| x.trim() == h.as_str()))
-                    .map(|(h, f)| (h.clone(), f.clone()))
-                    .collect();
-                let mut report = ws.load(entity, &bytes, &opts)?;
-                report.warnings.extend(input.warnings);
-                reports.push(report);
-            }
-        }
-        Ok((ws, reports))
-    }
-}
-
-/// A file's bytes as the core loads them: CSV/TSV as they are; Parquet, Arrow
-/// IPC and XLSX converted to CSV by `rapport-formats`, with the format to
-/// pass as `LoadOptions.format` and what the conversion warned about.
-struct Input {
-    bytes: Vec<u8>,
-    format: Option<&'static str>,
-    warnings: Vec<String>,
-}
-
-fn read_input(path: &Path, sheet: Option<&str>) -> Result<Input> {
-    let file = path.display().to_string();
-    let bytes = fs::read(path).map_err(|e| Error::Format {
-        file: file.clone(),
-        reason: e.to_string(),
-    })?;
-    if rapport_formats::sniff(&bytes).is_none() {
-        return Ok(Input {
-            bytes,
-            format: None,
-            warnings: Vec::new(),
-        });
-    }
-    let opts = rapport_formats::ConvertOptions {
-        sheet: sheet.map(String::from),
-    };
-    let converted = rapport_formats::to_csv(&bytes, &opts).map_err(|e| Error::Format {
-        file,
-        reason: e.to_string(),
-    })?;
-    Ok(Input {
-        bytes: converted.csv,
-        format: Some(converted.format),
-        warnings: converted.warnings,
-    })
 }
 
 /// JSON with the API's field names in snake_case (`rowsRead` → `rows_read`).
@@ -552,106 +350,6 @@ fn run_rfm(
         write_file(path, &csv)?;
     }
     print_json(&result)
-}
-
-fn run_audience(args: AudienceArgs) -> Result<()> {
-    use rapport::campaign::{self, AudienceParams, ExportOptions};
-    let (mut ws, _) = args.input.load()?;
-    let params = AudienceParams {
-        segment: args.segment.clone(),
-        channel: Some(args.channel.clone()),
-        include_without_consent: Some(args.include_without_consent),
-        complained_within_days: args.complained_within_days,
-        contacted_within_days: args.contacted_within_days,
-        control_fraction: args.control_fraction,
-        control_size: args.control_size,
-        stratify_by: args.stratify_by.clone(),
-        seed: args.seed,
-        ..Default::default()
-    };
-    let columns: Option<Vec<String>> = args.columns.as_ref().map(|c| {
-        c.split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    });
-    let mut wanted: Vec<&str> = columns.iter().flatten().map(String::as_str).collect();
-    wanted.extend(args.stratify_by.as_deref());
-    rapport::segment::derive_missing(&mut ws, &wanted, today())?;
-    let candidates = rapport::segment::rows_of(&mut ws, params.segment.as_deref(), today())?;
-    let table = ws.customers(&Default::default(), today())?;
-    let audience = campaign::build(table, &candidates, &params.check(table)?);
-    if let Some(path) = &args.out {
-        let export = ExportOptions {
-            columns,
-            hash_emails: args.hash_emails,
-            groups: None,
-        };
-        write_file(path, &campaign::export_csv(table, &audience, &export)?)?;
-    }
-    print_json(&audience)
-}
-
-/// `rapport segment`: evaluates `expr` over the customer table of the files.
-fn run_segment(input: &InputArgs, expr: &str, out: Option<&Path>, as_of: Option<String>) -> Result<()> {
-    let (mut ws, _) = input.load()?;
-    let today = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| (d.as_secs() / 86_400) as i32);
-    ws.customers(&rapport::table::customers::CustomerParams { as_of }, today)?;
-    let ctx = ws.segment_context()?;
-    let seg = rapport::segment::select(&ctx, expr)?;
-    if let Some(path) = out {
-        let mut w = BufWriter::new(File::create(path)?);
-        writeln!(w, "customer_id")?;
-        let ids = ctx.table.ids();
-        for &r in &seg.rows {
-            let id = ids.value(r as usize);
-            // Quoted when needed; a leading formula character is neutralised.
-            let id = if id.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                format!("'{id}")
-            } else {
-                id.to_string()
-            };
-            if id.contains([',', '"', '\n', '\r']) {
-                writeln!(w, "\"{}\"", id.replace('"', "\"\""))?;
-            } else {
-                writeln!(w, "{id}")?;
-            }
-        }
-        w.flush()?;
-    }
-    print_json(&seg.summary(&ctx, expr))
-}
-
-fn run_clusters(args: ClustersArgs) -> Result<()> {
-    let (mut ws, _) = args.input.load()?;
-    let table = ws.customers(&rapport::table::customers::CustomerParams::default(), today())?;
-    let params = rapport::segment::ClusterParams {
-        features: args.features,
-        k: args.k,
-        k_range: args.k_range,
-        seed: args.seed,
-        sample: args.sample,
-        n_init: args.n_init,
-        ..Default::default()
-    };
-    if args.scan_only {
-        print_json(&rapport::segment::choose_k(table, &params)?)
-    } else {
-        print_json(&rapport::segment::clusters(table, &params)?)
-    }
-}
-
-fn run_tiers(input: InputArgs, by: String, high: Option<f64>, mid: Option<f64>) -> Result<()> {
-    let (mut ws, _) = input.load()?;
-    let table = ws.customers(&rapport::table::customers::CustomerParams::default(), today())?;
-    let params = rapport::segment::ValueTierParams {
-        by: Some(by),
-        high,
-        mid,
-    };
-    print_json(&rapport::segment::value_tiers(table, &params)?)
 }
 
 fn run_loyalty(input: InputArgs, rules: Option<PathBuf>, as_of: Option<String>, from: Option<String>) -> Result<()> {
