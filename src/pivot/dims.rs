@@ -97,6 +97,9 @@ pub enum Source {
 }
 
 /// One resolved dimension.
+/// The most days [`Dim::date_code`] keeps codes for (about 180 years).
+const MAX_DAY_SPAN: i64 = 1 << 16;
+
 #[derive(Debug)]
 pub struct Dim {
     pub name: String,
@@ -104,8 +107,10 @@ pub struct Dim {
     pub dict: Dict,
     /// Month index → code, for the date dimensions.
     month_codes: HashMap<i32, u32>,
-    /// The last day coded and its code (lines come in runs of one date).
-    last_day: Option<(i32, u32)>,
+    /// Codes by day from `first_day` (u32::MAX: not coded yet), so a line's
+    /// date costs one lookup whatever order the lines come in.
+    day_codes: Vec<u32>,
+    first_day: i32,
     /// A direct-mapped cache of text codes (checked against the label), so most
     /// lines skip the hash map.
     recent: [u32; 256],
@@ -145,7 +150,8 @@ impl Dim {
                 ..Default::default()
             },
             month_codes: HashMap::new(),
-            last_day: None,
+            day_codes: Vec::new(),
+            first_day: 0,
             recent: [u32::MAX; 256],
         }
     }
@@ -316,14 +322,40 @@ impl Dim {
 
     /// The code of a date.
     pub fn date_code(&mut self, day: i32) -> u32 {
-        if let Some((d, c)) = self.last_day {
-            if d == day {
+        let at = i64::from(day) - i64::from(self.first_day);
+        if let Some(&c) = usize::try_from(at).ok().and_then(|i| self.day_codes.get(i)) {
+            if c != u32::MAX {
                 return c;
             }
         }
         let c = self.month_code(day);
-        self.last_day = Some((day, c));
+        self.remember_day(day, c);
         c
+    }
+
+    /// Keeps a day's code in `day_codes`, growing it to cover the day while
+    /// the days span at most [`MAX_DAY_SPAN`] (beyond, days are coded through
+    /// the month map each time).
+    fn remember_day(&mut self, day: i32, code: u32) {
+        if self.day_codes.is_empty() {
+            self.first_day = day;
+        }
+        let last = i64::from(self.first_day) + self.day_codes.len() as i64 - 1;
+        let (lo, hi) = (i64::from(self.first_day).min(i64::from(day)), last.max(i64::from(day)));
+        if hi - lo >= MAX_DAY_SPAN {
+            return;
+        }
+        if i64::from(day) < i64::from(self.first_day) {
+            let mut grown = vec![u32::MAX; (i64::from(self.first_day) - i64::from(day)) as usize];
+            grown.extend_from_slice(&self.day_codes);
+            self.day_codes = grown;
+            self.first_day = day;
+        }
+        let i = (i64::from(day) - i64::from(self.first_day)) as usize;
+        if i >= self.day_codes.len() {
+            self.day_codes.resize(i + 1, u32::MAX);
+        }
+        self.day_codes[i] = code;
     }
 
     fn month_code(&mut self, day: i32) -> u32 {

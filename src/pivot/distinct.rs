@@ -29,8 +29,22 @@ impl Grid {
 }
 
 impl CellDistinct {
+    /// Room for `pairs` pairs, so that a pass over the lines never copies the buffers as they grow.
+    pub fn with_capacity(pairs: usize) -> Self {
+        CellDistinct {
+            keys: Vec::with_capacity(pairs),
+            cells: Vec::with_capacity(pairs),
+            max_key: 0,
+        }
+    }
+
+    /// Adds a (key, cell) pair; the same pair as the last one is skipped
+    /// (an order's lines, a customer's lines of one order, come together).
     #[inline]
     pub fn push(&mut self, key: u32, cell: u32) {
+        if self.keys.last() == Some(&key) && self.cells.last() == Some(&cell) {
+            return;
+        }
         self.keys.push(key);
         self.cells.push(cell);
         self.max_key = self.max_key.max(key);
@@ -46,30 +60,42 @@ impl CellDistinct {
         if self.keys.is_empty() {
             return out;
         }
-        let nk = self.max_key as usize + 1;
-        let mut start = vec![0u32; nk + 1];
-        for &k in &self.keys {
-            start[k as usize + 1] += 1;
-        }
-        for k in 0..nk {
-            start[k + 1] += start[k];
-        }
-        let mut pos = start.clone();
-        let mut grouped = vec![0u32; self.keys.len()];
-        for (&k, &cell) in self.keys.iter().zip(&self.cells) {
-            let p = &mut pos[k as usize];
-            grouped[*p as usize] = cell;
-            *p += 1;
-        }
+        // Keys numbered in order of first appearance come grouped already
+        // when each key's pairs are together (an order's lines): no sort.
+        let (starts, grouped) = if self.keys.is_sorted() {
+            let mut starts: Vec<u32> = (0..self.keys.len())
+                .filter(|&i| i == 0 || self.keys[i] != self.keys[i - 1])
+                .map(|i| i as u32)
+                .collect();
+            starts.push(self.keys.len() as u32);
+            (starts, self.cells)
+        } else {
+            let nk = self.max_key as usize + 1;
+            let mut start = vec![0u32; nk + 1];
+            for &k in &self.keys {
+                start[k as usize + 1] += 1;
+            }
+            for k in 0..nk {
+                start[k + 1] += start[k];
+            }
+            let mut pos = start.clone();
+            let mut grouped = vec![0u32; self.keys.len()];
+            for (&k, &cell) in self.keys.iter().zip(&self.cells) {
+                let p = &mut pos[k as usize];
+                grouped[*p as usize] = cell;
+                *p += 1;
+            }
+            start.dedup();
+            (start, grouped)
+        };
         let total = grid.n_rows * stride + grid.n_cols;
+        // (row, column) of each slot, looked up rather than divided out per pair.
+        let row_col: Vec<(usize, usize)> = (0..grid.slots()).map(|cell| (cell / stride, cell % stride)).collect();
         let mut cell_seen = vec![0u32; grid.slots()];
         let mut row_seen = vec![0u32; grid.n_rows + 1];
         let mut col_seen = vec![0u32; grid.n_cols + 1];
-        for k in 0..nk {
-            let (a, b) = (start[k] as usize, start[k + 1] as usize);
-            if a == b {
-                continue;
-            }
+        for (k, run) in starts.windows(2).enumerate() {
+            let (a, b) = (run[0] as usize, run[1] as usize);
             let stamp = k as u32 + 1;
             for &cell in &grouped[a..b] {
                 let cell = cell as usize;
@@ -77,7 +103,7 @@ impl CellDistinct {
                     continue;
                 }
                 cell_seen[cell] = stamp;
-                let (r, c) = (cell / stride, cell % stride);
+                let (r, c) = row_col[cell];
                 if grid.has_cols {
                     out[cell] += 1;
                     if col_seen[c] != stamp {
@@ -117,5 +143,33 @@ mod tests {
         assert_eq!((n[2], n[5]), (1, 1)); // row totals
         assert_eq!((n[6], n[7]), (1, 2)); // column totals
         assert_eq!(n[8], 2);
+    }
+
+    #[test]
+    fn grouped_keys_count_as_the_counting_sort_does() {
+        let grid = Grid {
+            n_rows: 3,
+            n_cols: 4,
+            has_cols: true,
+        };
+        let stride = grid.stride() as u32;
+        // Pseudo-random (key, cell) pairs, and the same pairs ordered by key.
+        let mut pairs: Vec<(u32, u32)> = (0..2000u32)
+            .map(|i| ((i * 7919) % 211, ((i * 31) % 3) * stride + (i * 17) % 4))
+            .collect();
+        let mut shuffled = CellDistinct::default();
+        for &(k, c) in &pairs {
+            shuffled.push(k, c);
+        }
+        assert!(!shuffled.keys.is_sorted());
+        pairs.sort_by_key(|p| p.0);
+        let mut grouped = CellDistinct::default();
+        for &(k, c) in &pairs {
+            grouped.push(k, c);
+        }
+        assert!(grouped.keys.is_sorted());
+        let n = shuffled.counts(grid);
+        assert_eq!(n, grouped.counts(grid));
+        assert_eq!(n[grid.slots() - 1], 211);
     }
 }
