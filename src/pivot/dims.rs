@@ -96,10 +96,10 @@ pub enum Source {
     Month,
 }
 
-/// One resolved dimension.
 /// The most days [`Dim::date_code`] keeps codes for (about 180 years).
 const MAX_DAY_SPAN: i64 = 1 << 16;
 
+/// One resolved dimension.
 #[derive(Debug)]
 pub struct Dim {
     pub name: String,

@@ -169,12 +169,6 @@ impl Hyp2f1 {
         ln_hyp2f1(a, b, c, z)
     }
 
-    /// Whether the series is summed after Euler's transformation: then
-    /// F(z) = (1−z)^(c−a−b) · (1 + [`euler_tail`](Self::euler_tail)(z)).
-    pub fn is_euler(&self) -> bool {
-        self.euler
-    }
-
     /// With Euler's transformation, the transformed series' sum less 1 — a
     /// caller that multiplies F by a power of (1−z) and subtracts it from 1
     /// then needs no logarithm of the sum and loses no digits near z = 0;

@@ -3,16 +3,18 @@
 use super::*;
 use crate::stats::optim::numeric_hessian;
 
+/// The generating parameters of the simulated histories.
+const TRUTH: BgParams = BgParams {
+    r: 0.3,
+    alpha: 5.0,
+    a: 0.9,
+    b: 2.2,
+};
+
 #[test]
 fn the_analytic_hessian_matches_differences_of_the_gradient() {
-    let truth = BgParams {
-        r: 0.3,
-        alpha: 5.0,
-        a: 0.9,
-        b: 2.2,
-    };
     for model in [TransactionModel::Bgnbd, TransactionModel::Mbgnbd] {
-        let histories = super::super::simulate::simulate(model, truth, 3000, 5.0, 60.0, 3).unwrap();
+        let histories = super::super::simulate::simulate(model, TRUTH, 3000, 5.0, 60.0, 3).unwrap();
         let data = DistinctHistories::new(&histories);
         let th = [0.4, 6.0, 0.7, 2.9];
         let (_, _, analytic) = log_likelihood(model, th, &data, 1.0);
@@ -36,15 +38,9 @@ fn the_analytic_hessian_matches_differences_of_the_gradient() {
 
 #[test]
 fn a_fit_started_from_coarse_times_reaches_the_same_optimum() {
-    let truth = BgParams {
-        r: 0.3,
-        alpha: 5.0,
-        a: 0.9,
-        b: 2.2,
-    };
     for model in [TransactionModel::Bgnbd, TransactionModel::Mbgnbd] {
         // Continuous times: every history distinct.
-        let histories = super::super::simulate::simulate(model, truth, 3000, 5.0, 60.0, 11).unwrap();
+        let histories = super::super::simulate::simulate(model, TRUTH, 3000, 5.0, 60.0, 11).unwrap();
         let data = DistinctHistories::new(&histories);
         let scale = 1.0 / 60.0;
         assert!(data.coarsen(1.0 / (COARSE_TIMES * scale)).rows.len() < data.rows.len() / 2);
