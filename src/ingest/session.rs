@@ -314,6 +314,7 @@ impl Parser {
             if target_rows > cap || target_text > 0 {
                 b.reserve(target_rows, target_text);
             }
+            b.reserve_distinct(projected.unwrap_or(need));
         }
     }
 

@@ -265,7 +265,7 @@ impl ColumnBuilder {
                 let raw = raw.trim_ascii();
                 // Order lines come grouped: the same id as the row before skips the hash.
                 let k = match *last {
-                    Some(k) if local.key_bytes(k) == raw => k,
+                    Some(k) if super::keys::same_id(local.key_bytes(k), raw) => k,
                     _ => local.intern(raw),
                 };
                 *last = Some(k);
@@ -289,6 +289,23 @@ impl ColumnBuilder {
             }
         }
         self.nulls.append_non_null();
+    }
+
+    /// For a key column, makes room in its dictionary for the distinct ids of
+    /// `rows` rows in all, projected from the share of distinct ids so far
+    /// (nothing before 1,000 rows, when that share says little).
+    pub fn reserve_distinct(&mut self, rows: usize) {
+        if let Values::Key { keys, local, .. } = &mut self.data {
+            let (seen, distinct) = (keys.len(), local.len());
+            if seen < 1000 || rows <= seen {
+                return;
+            }
+            let projected = (distinct as f64 * rows as f64 / seen as f64 * 1.05) as usize;
+            if projected > local.capacity() {
+                let bytes_each = local.text_bytes() / distinct.max(1) + 1;
+                local.reserve(projected - distinct, bytes_each);
+            }
+        }
     }
 
     /// The finished column; spare capacity is given back first.
