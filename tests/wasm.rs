@@ -491,3 +491,39 @@ fn forecast_answers_history_forecast_and_backtest_and_checks_its_options() {
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("OPTIONS"));
     assert!(ws.forecast(Some(options(r#"{"horizn":3}"#))).is_err());
 }
+
+/// The CSV reader's fast path splits sixteen bytes at a time with SIMD in
+/// this build: random unquoted text against a plain reference (lines end at
+/// `\r\n`, `\r` or `\n`; empty lines are no records; fields split at commas).
+#[wasm_bindgen_test]
+fn plain_lines_split_with_simd_as_a_plain_reference_does() {
+    use rapport::ingest::{preview, PreviewOptions};
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for len in 1..400 {
+        let text: String = (0..len)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                ['a', 'b', ',', ',', '\n', '\r', 'x', 'y', 'z'][(seed % 9) as usize]
+            })
+            .collect();
+        let expected: Vec<Vec<String>> = text
+            .replace("\r\n", "\n")
+            .split(['\n', '\r'])
+            .filter(|l| !l.is_empty())
+            .map(|l| l.split(',').map(String::from).collect())
+            .collect();
+        let Some((header, rows)) = expected.split_first() else {
+            continue;
+        };
+        let opts = PreviewOptions {
+            delimiter: Some(','),
+            rows: Some(1000),
+            ..Default::default()
+        };
+        let got = preview(text.as_bytes(), &opts).unwrap();
+        assert_eq!(&got.header, header, "{text:?}");
+        assert_eq!(&got.rows, rows, "{text:?}");
+    }
+}
