@@ -5,6 +5,7 @@
 //! over unified ids instead is the one step that changes.
 
 mod build;
+mod engagement;
 mod page;
 
 use std::sync::Arc;
@@ -18,10 +19,11 @@ use serde::Serialize;
 
 pub use build::{
     age_band, age_on, build, consent_channel, consent_granted, is_cancelled, is_return, last_order_date,
-    latest_consents, CustomerParams, CONSENT_CHANNELS,
+    CustomerParams, CONSENT_CHANNELS,
 };
 #[allow(unused_imports)]
 pub(crate) use build::{day_at, text_at};
+pub use engagement::latest_consents;
 pub use page::{page, PageParams};
 
 use crate::table::export::write_ipc;
