@@ -58,11 +58,8 @@ pub struct PivotResult {
 #[derive(Default, Clone)]
 struct Acc {
     touched: bool,
-    revenue: f64,
-    profit: f64,
-    line_orders: u64,
-    late: u64,
-    with_payment: u64,
+    /// The order lines' sums, rolled up from the cells' [`LineSums`].
+    lines: LineSums,
     customers: u64,
     buyers: u64,
     repeaters: u64,
@@ -85,6 +82,17 @@ struct LineSums {
     line_orders: u64,
     late: u64,
     with_payment: u64,
+}
+
+impl LineSums {
+    fn add(&mut self, other: &LineSums) {
+        self.touched |= other.touched;
+        self.revenue += other.revenue;
+        self.profit += other.profit;
+        self.line_orders += other.line_orders;
+        self.late += other.late;
+        self.with_payment += other.with_payment;
+    }
 }
 
 fn number_col(t: &crate::table::CustomerTable, name: &str) -> Option<Float64Array> {
@@ -469,11 +477,7 @@ pub fn pivot(ws: &mut Workspace, def: &ValidDefinition, today: i32) -> Result<Pi
         for &s in &slots[..k] {
             let a = &mut acc[s];
             a.touched = true;
-            a.revenue += sums.revenue;
-            a.profit += sums.profit;
-            a.with_payment += sums.with_payment;
-            a.late += sums.late;
-            a.line_orders += sums.line_orders;
+            a.lines.add(sums);
         }
     }
     if line_grain {
@@ -547,15 +551,15 @@ pub fn pivot(ws: &mut Workspace, def: &ValidDefinition, today: i32) -> Result<Pi
     let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
     let order_counts = orders.counts(grid);
     let mut value = |s: usize, m: Measure| -> Option<f64> {
-        let order_n = order_counts[s] + acc[s].line_orders;
+        let order_n = order_counts[s] + acc[s].lines.line_orders;
         let a = &mut acc[s];
         match m {
             Measure::Customers => Some(a.customers as f64),
             Measure::Orders => Some(order_n as f64),
-            Measure::Revenue => Some(a.revenue),
-            Measure::Profit => cost.then_some(a.profit),
-            Measure::Aov => ratio(a.revenue, order_n as f64),
-            Measure::RevenuePerCustomer => ratio(a.revenue, a.customers as f64),
+            Measure::Revenue => Some(a.lines.revenue),
+            Measure::Profit => cost.then_some(a.lines.profit),
+            Measure::Aov => ratio(a.lines.revenue, order_n as f64),
+            Measure::RevenuePerCustomer => ratio(a.lines.revenue, a.customers as f64),
             Measure::RepeatRate => ratio(a.repeaters as f64, a.buyers as f64),
             Measure::ChurnShare => ratio(a.churned as f64, a.buyers as f64),
             Measure::ComplaintRate => complaints
@@ -596,7 +600,7 @@ pub fn pivot(ws: &mut Workspace, def: &ValidDefinition, today: i32) -> Result<Pi
                     None
                 }
             }
-            Measure::LateShare => ratio(a.late as f64, a.with_payment as f64),
+            Measure::LateShare => ratio(a.lines.late as f64, a.lines.with_payment as f64),
         }
     };
 
