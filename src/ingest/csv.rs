@@ -235,15 +235,6 @@ impl<'a> Records<'a> {
 /// at once where the build has it, two 64-bit words of bit tricks elsewhere.
 #[inline(always)]
 fn structural16(text: &[u8], p: usize, bytes: [u8; 4]) -> u32 {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if let Some(b) = text.get(p..p + 16) {
-        use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
-        let word = |s: &[u8]| u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]);
-        let v = u64x2(word(&b[..8]), word(&b[8..]));
-        let eq = |c: u8| u8x16_eq(v, u8x16_splat(c));
-        let m = v128_or(v128_or(eq(bytes[0]), eq(bytes[1])), v128_or(eq(bytes[2]), eq(bytes[3])));
-        return u32::from(u8x16_bitmask(m));
-    }
     let word = |s: &[u8]| u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]);
     let (block, valid) = match text.get(p..p + 16) {
         Some(b) => ([word(&b[..8]), word(&b[8..])], u32::MAX),
@@ -254,10 +245,23 @@ fn structural16(text: &[u8], p: usize, bytes: [u8; 4]) -> u32 {
             ([word(&tail[..8]), word(&tail[8..])], (1u32 << n) - 1)
         }
     };
-    (swar_hits(block[0], bytes) | swar_hits(block[1], bytes) << 8) & valid
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let hits = {
+        use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
+        let v = u64x2(block[0], block[1]);
+        let eq = |c: u8| u8x16_eq(v, u8x16_splat(c));
+        u32::from(u8x16_bitmask(v128_or(
+            v128_or(eq(bytes[0]), eq(bytes[1])),
+            v128_or(eq(bytes[2]), eq(bytes[3])),
+        )))
+    };
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let hits = swar_hits(block[0], bytes) | swar_hits(block[1], bytes) << 8;
+    hits & valid
 }
 
 /// Bit `k` set when byte `k` of `w` is one of `bytes`.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn swar_hits(w: u64, bytes: [u8; 4]) -> u32 {
     let m = bytes
@@ -269,6 +273,7 @@ fn swar_hits(w: u64, bytes: [u8; 4]) -> u32 {
 
 /// `0x80` in each byte of `w` that is zero, `0` in every other byte (exact:
 /// no borrow runs from one byte into the next).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn zero_bytes(w: u64) -> u64 {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
