@@ -6,7 +6,7 @@
 
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 use rapport::ingest::SAMPLE_TEXT;
-use rapport::{Entity, Error, LoadOptions, LoadReport, Workspace};
+use rapport::{Entity, Error, LoadOptions, LoadReport, LoadSession, Workspace};
 
 const PIECES: [usize; 7] = [1, 2, 3, 7, 64, 4096, 0];
 
@@ -260,4 +260,99 @@ fn a_wrong_total_size_changes_nothing_but_how_columns_grow() {
         assert_eq!(format!("{report:?}"), format!("{whole:?}"), "total {total}");
         assert!(ipc == whole_ipc, "total {total}: the tables differ");
     }
+}
+
+// A file read in parts, each later part by its own session (as the page's
+// workers read one), loads exactly as the whole file does, or not at all.
+
+/// Loads `bytes` split right after the bytes at `splits` (ascending), each
+/// later part by its own session fed pieces of 64 KiB; `None` when the parts
+/// do not join (a split inside a quoted field, text that is not plain UTF-8).
+fn load_in_parts(bytes: &[u8], splits: &[usize]) -> Option<(LoadReport, Vec<u8>)> {
+    let opts = LoadOptions::named("orders.csv");
+    let head = &bytes[..bytes.len().min(SAMPLE_TEXT + 4096)];
+    let mut bounds = vec![0];
+    bounds.extend(splits.iter().map(|&s| s + 1));
+    bounds.push(bytes.len());
+    let mut parts = Vec::new();
+    for w in bounds.windows(2).skip(1) {
+        let mut s = LoadSession::part(None, &opts, head, (w[1] - w[0]) as u64).ok()?;
+        for piece in bytes[w[0]..w[1]].chunks(1 << 16) {
+            s.push(piece).ok()?;
+        }
+        parts.push(s.finish_part().ok()?);
+    }
+    let mut ws = Workspace::new();
+    let mut first = ws.begin_load(None, &opts, Some(bytes.len() as u64));
+    for piece in bytes[..bounds[1]].chunks(1 << 16) {
+        first.push(piece).unwrap();
+    }
+    for part in parts {
+        if !first.add_part(part).unwrap() {
+            assert!(first.push(b"x").is_err(), "a session whose parts did not join is spent");
+            return None;
+        }
+    }
+    let report = first.finish(&mut ws).unwrap();
+    let ipc = ws.entity_ipc(report.entity, &Default::default()).unwrap();
+    Some((report, ipc))
+}
+
+/// Line breaks at or after `from` after which a record starts (the parts join
+/// there), and one inside a quoted field (they do not).
+fn splits_after(b: &[u8], from: usize) -> (Vec<usize>, usize) {
+    let at_record: Vec<usize> = (from..b.len())
+        .filter(|&i| b[i] == b'\n' && b.get(i + 1) == Some(&b'O'))
+        .take(3)
+        .collect();
+    let in_quotes = (from..b.len()).find(|&i| b[i..].starts_with(b"\nsecond line")).unwrap();
+    (at_record, in_quotes)
+}
+
+#[test]
+fn a_file_read_in_parts_loads_as_the_whole_file_does() {
+    let (text, bad) = orders_text(120_000);
+    let bytes = text.as_bytes();
+    let mut ws = Workspace::new();
+    let whole = ws.load(None, bytes, &LoadOptions::named("orders.csv")).unwrap();
+    let whole_ipc = ws.entity_ipc(whole.entity, &Default::default()).unwrap();
+    let expected = format!("{whole:?}");
+    assert_eq!(rejected_rows(&whole), bad);
+
+    let (halves, inside) = splits_after(bytes, bytes.len() / 2);
+    for split in halves.iter().copied() {
+        let (report, ipc) = load_in_parts(bytes, &[split]).expect("the halves join at a record");
+        assert_eq!(format!("{report:?}"), expected, "split after byte {split}");
+        assert!(ipc == whole_ipc, "split after byte {split}: the tables differ");
+    }
+    let (thirds, _) = splits_after(bytes, 2 * bytes.len() / 3);
+    let (report, ipc) = load_in_parts(bytes, &[halves[0], thirds[0]]).expect("three parts join");
+    assert_eq!(format!("{report:?}"), expected);
+    assert!(ipc == whole_ipc);
+    assert!(
+        load_in_parts(bytes, &[inside]).is_none(),
+        "a split inside a quoted field must not join"
+    );
+}
+
+#[test]
+fn parts_of_text_that_is_not_plain_utf8_do_not_join() {
+    let (text, _) = orders_text(120_000);
+    let split = splits_after(text.as_bytes(), text.len() / 2).0[0];
+    // Windows-1252 from the start: a later part cannot be read alone.
+    let latin: String = text.chars().map(|c| if c.is_ascii() { c } else { 'é' }).collect();
+    let (cp1252, _, _) = WINDOWS_1252.encode(&latin);
+    let opts = LoadOptions::named("orders.csv");
+    assert!(LoadSession::part(None, &opts, &cp1252[..SAMPLE_TEXT + 4096], 1000).is_err());
+    let split_1252 = splits_after(&cp1252, cp1252.len() / 2).0[0];
+    assert!(load_in_parts(&cp1252, &[split_1252]).is_none());
+    // A byte that is not UTF-8 in the second part: its session fails, so the parts do not join.
+    let mut broken = text.clone().into_bytes();
+    let tail = broken.len() - 10;
+    broken[tail] = 0xFC;
+    assert!(load_in_parts(&broken, &[split]).is_none());
+    // ... and in the first part: the first session warns, so they do not join either.
+    let mut broken = text.into_bytes();
+    broken[split - 10] = 0xFC;
+    assert!(load_in_parts(&broken, &[split]).is_none());
 }

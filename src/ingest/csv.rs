@@ -335,6 +335,16 @@ impl LineCounter {
         self.line + 1
     }
 
+    /// A counter that has counted `lines` line ends before the text it is given.
+    pub fn starting_at(lines: u64) -> Self {
+        LineCounter { pos: 0, line: lines }
+    }
+
+    /// Line ends counted so far.
+    pub fn lines(&self) -> u64 {
+        self.line
+    }
+
     /// Counts the lines of `text` up to `consumed`, then forgets those bytes:
     /// offsets are from now on counted from `consumed` (the caller drops the
     /// bytes before it). `text[consumed]` must be there when `text[consumed - 1]`

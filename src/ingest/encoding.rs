@@ -125,6 +125,28 @@ impl TextDecoder {
         }
     }
 
+    /// A decoder for text known to be UTF-8 that does not start the file (a
+    /// later part of it): no mark is looked for, and bytes that are not UTF-8
+    /// are an error rather than a guess (the part cannot know what the bytes
+    /// before it would have made of them).
+    pub fn utf8_part(file: &str) -> Self {
+        TextDecoder {
+            mode: Mode::Utf8 { strict: true },
+            ..TextDecoder::new(file)
+        }
+    }
+
+    /// Whether everything fed so far was clean UTF-8 (no mark of another
+    /// encoding, nothing replaced or guessed).
+    pub fn clean_utf8(&self) -> bool {
+        matches!(self.mode, Mode::Utf8 { .. }) && self.warnings.is_empty()
+    }
+
+    /// Whether what was fed so far ended on a whole character.
+    pub fn whole_chars(&self) -> bool {
+        self.carry.is_empty()
+    }
+
     /// `utf-8`, `utf-16le`, `utf-16be` or `windows-1252` (as read so far).
     pub fn encoding(&self) -> &'static str {
         self.encoding

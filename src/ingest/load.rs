@@ -71,7 +71,7 @@ pub struct Progress {
 }
 
 /// A rejected row, or a cell that was nulled, with where and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Reject {
     /// The line on which the row starts, as a text editor numbers lines (the

@@ -17,7 +17,7 @@ pub use dialect::Dialect;
 pub use entity::{field_for_header, normalise_header, recognise, Entity, FieldInfo, FieldSpec, FieldType};
 pub use load::{LoadOptions, LoadReport, MappingEntry, ParsedTable, Progress, Reject};
 pub use preview::{preview, Preview, PreviewOptions};
-pub use session::{LoadSession, SAMPLE_TEXT};
+pub use session::{LoadSession, Part, PartReport, SAMPLE_TEXT};
 pub use styles::{
     infer_date_style, infer_number_style, parse_date_as, parse_number_as, parse_timestamp_as, DateStyle, NumberStyle,
 };

@@ -20,6 +20,9 @@ use super::plan::{column_styles, plan_columns, CellStyle, Target};
 use crate::table::{Cell, ColumnBuilder, Workspace};
 use crate::{Error, Result};
 
+mod parts;
+pub use parts::{Part, PartReport};
+
 /// Text read before the dialect, the header, the mapping and the column
 /// styles are settled (they are settled on these bytes whatever the pieces).
 pub const SAMPLE_TEXT: usize = 1 << 20;
@@ -48,6 +51,8 @@ pub struct LoadSession {
     settle_at: usize,
     /// Set when a push failed: the session can only be dropped.
     failed: bool,
+    /// Set once a later part's rows were added: the input has ended.
+    joined: bool,
 }
 
 /// Everything settled from the sample, and the rows parsed so far.
@@ -102,6 +107,7 @@ impl LoadSession {
             parser: None,
             settle_at: SAMPLE_TEXT,
             failed: false,
+            joined: false,
         }
     }
 
@@ -153,6 +159,12 @@ impl LoadSession {
             return Err(Error::Format {
                 file: self.file.clone(),
                 reason: "an earlier piece of this file could not be read; the load has ended".into(),
+            });
+        }
+        if self.joined && !chunk.is_empty() {
+            return Err(Error::Format {
+                file: self.file.clone(),
+                reason: "the parts of this file were joined; nothing can be read after them".into(),
             });
         }
         self.failed = true;

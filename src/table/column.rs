@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use arrow_array::builder::StringBuilder;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Float64Type, TimestampMillisecondType, UInt32Type};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Date32Array, Float64Array, StringArray, TimestampMillisecondArray, UInt32Array,
 };
@@ -150,6 +152,12 @@ fn grow<T>(v: &mut Vec<T>, rows: usize) {
     if rows > v.capacity() {
         let _ = v.try_reserve_exact(rows - v.len());
     }
+}
+
+/// `values` appended to `v`, which grows to exactly what it then holds.
+fn extend_exactly<T: Copy>(v: &mut Vec<T>, values: &[T]) {
+    grow(v, v.len() + values.len());
+    v.extend_from_slice(values);
 }
 
 /// An empty vector with room for `n` values, if it can be had.
@@ -305,6 +313,69 @@ impl ColumnBuilder {
                 let bytes_each = local.text_bytes() / distinct.max(1) + 1;
                 local.reserve(projected - distinct, bytes_each);
             }
+        }
+    }
+
+    /// Appends the rows of `array`, a column of the same field as this
+    /// builder parsed from a later part of the file (key columns come
+    /// dictionary-encoded, their ids interned here). Answers an error when
+    /// the array is not of this builder's type.
+    pub fn extend(&mut self, array: &dyn Array) -> crate::Result<()> {
+        let expected = self.type_name();
+        let mismatch = || {
+            crate::Error::Arrow(arrow_schema::ArrowError::InvalidArgumentError(format!(
+                "a part of the file has a {} column where this column is {expected}",
+                array.data_type(),
+            )))
+        };
+        match &mut self.data {
+            Values::Text { offsets, bytes } => {
+                let a = array.as_string_opt::<i32>().ok_or_else(mismatch)?;
+                let (from, to) = (a.value_offsets()[0], a.value_offsets()[a.len()]);
+                let base = bytes.len() as i64 - i64::from(from);
+                grow(offsets, offsets.len() + a.len());
+                grow(bytes, bytes.len() + (to - from) as usize);
+                bytes.extend_from_slice(&a.value_data()[from as usize..to as usize]);
+                offsets.extend(
+                    a.value_offsets()[1..]
+                        .iter()
+                        .map(|&o| i32::try_from(i64::from(o) + base).unwrap_or(i32::MAX)),
+                );
+            }
+            Values::Key { keys, local, last, .. } => {
+                let a = array.as_dictionary_opt::<UInt32Type>().ok_or_else(mismatch)?;
+                let values = a.values().as_string_opt::<i32>().ok_or_else(mismatch)?;
+                grow(keys, keys.len() + a.len());
+                let remap: Vec<u32> = (0..values.len()).map(|i| local.intern(values.value(i).as_bytes())).collect();
+                keys.extend(a.keys().values().iter().map(|&k| remap.get(k as usize).copied().unwrap_or(0)));
+                *last = None;
+            }
+            Values::Number(v) => extend_exactly(v, array.as_primitive_opt::<Float64Type>().ok_or_else(mismatch)?.values()),
+            Values::Date(v) => extend_exactly(v, array.as_primitive_opt::<Date32Type>().ok_or_else(mismatch)?.values()),
+            Values::Timestamp(v) => extend_exactly(
+                v,
+                array
+                    .as_primitive_opt::<TimestampMillisecondType>()
+                    .ok_or_else(mismatch)?
+                    .values(),
+            ),
+            Values::Bool(b) => b.append_buffer(array.as_boolean_opt().ok_or_else(mismatch)?.values()),
+        }
+        match array.logical_nulls() {
+            Some(n) => self.nulls.append_buffer(&n),
+            None => self.nulls.append_n_non_nulls(array.len()),
+        }
+        Ok(())
+    }
+
+    fn type_name(&self) -> &'static str {
+        match self.data {
+            Values::Text { .. } => "text",
+            Values::Key { .. } => "key",
+            Values::Number(_) => "number",
+            Values::Date(_) => "date",
+            Values::Timestamp(_) => "timestamp",
+            Values::Bool(_) => "boolean",
         }
     }
 

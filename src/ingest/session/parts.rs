@@ -1,0 +1,202 @@
+//! A file read in parts at once: each part by its own session (on a worker
+//! with its own module instance), the later parts' rows then appended to the
+//! first part's columns.
+//!
+//! A later part starts after a line break chosen by the caller, which may
+//! fall inside a quoted field. So its rows count only when the first part's
+//! reader, having read up to that break, stands at the end of a record with
+//! nothing left over: then a serial read would start a record there too, and
+//! reads from there exactly as the part's session did. Otherwise — or when
+//! the text is not plain UTF-8, whose decoding does not depend on the bytes
+//! before — the caller reads the file serially instead.
+//!
+//! Every part's session settles the dialect, header, mapping and column
+//! styles on the same first bytes of the file (its head), so every part's
+//! columns have the same types and its cells were read the same way.
+
+use std::sync::Arc;
+
+use arrow_array::types::UInt32Type;
+use arrow_array::{ArrayRef, DictionaryArray, RecordBatch};
+use arrow_ipc::reader::StreamReader;
+use arrow_schema::{Field, Schema};
+use serde::{Deserialize, Serialize};
+
+use super::{LoadSession, SAMPLE_TEXT};
+use crate::ingest::csv::LineCounter;
+use crate::ingest::encoding::TextDecoder;
+use crate::ingest::load::{converted_format, LoadOptions, Reject};
+use crate::ingest::Entity;
+use crate::table::{write_ipc, ParsedColumn};
+use crate::{Error, Result};
+
+/// What a later part's session read, beside its columns.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartReport {
+    /// Bytes of the file in the part.
+    pub bytes: u64,
+    pub rows_read: u64,
+    pub rows_loaded: u64,
+    /// Rows rejected, numbered by the part's own lines (its first line is 1).
+    pub rejected: Vec<Reject>,
+    /// Cells nulled, numbered likewise.
+    pub nulled: Vec<Reject>,
+    /// Line ends in the part.
+    pub lines: u64,
+}
+
+/// The columns and report of a later part, as its session answers them.
+pub struct Part {
+    /// The part's columns as one Arrow IPC stream (key columns
+    /// dictionary-encoded with the part's own ids).
+    pub columns: Vec<u8>,
+    pub report: PartReport,
+}
+
+fn cannot(file: &str, reason: &str) -> Error {
+    Error::Format {
+        file: file.to_string(),
+        reason: format!("this file cannot be read in parts: {reason}; read it in one"),
+    }
+}
+
+impl LoadSession {
+    /// The session of a later part of a file. `head` is the file's first
+    /// bytes (at least [`SAMPLE_TEXT`] of them, plus a byte-order mark if
+    /// any): everything is settled on it as the first part's session settles
+    /// it. Push only the part's own bytes, which must start right after a line
+    /// break, then [`LoadSession::finish_part`]. Answers an error when the
+    /// file cannot be read in parts (not plain UTF-8, a converted file, a
+    /// header longer than the sample); the caller then reads it in one.
+    pub fn part(entity: Option<Entity>, opts: &LoadOptions, head: &[u8], part_bytes: u64) -> Result<LoadSession> {
+        let mut s = LoadSession::new(entity, opts, Some(part_bytes));
+        if converted_format(opts).is_some() {
+            return Err(cannot(&s.file, "rows are numbered by record"));
+        }
+        s.decoder.feed(head, false, &mut s.text)?;
+        if !s.decoder.clean_utf8() {
+            return Err(cannot(&s.file, "its text is not plain UTF-8"));
+        }
+        if s.text.len() < SAMPLE_TEXT {
+            return Err(cannot(&s.file, "the head given is shorter than the sample"));
+        }
+        let Some(mut parser) = s.settle(false)? else {
+            return Err(cannot(&s.file, "its header row runs past the sample"));
+        };
+        parser.lines = LineCounter::default();
+        s.parser = Some(parser);
+        s.text.clear();
+        s.decoder = TextDecoder::utf8_part(&s.file);
+        s.bytes_done = 0;
+        Ok(s)
+    }
+
+    /// Ends a later part: answers its columns and report, to be added to the
+    /// first part's session with [`LoadSession::add_part`].
+    pub fn finish_part(mut self) -> Result<Part> {
+        self.step(&[], true)?;
+        let Some(parser) = self.parser.take() else {
+            return Err(self.no_header());
+        };
+        let lines = parser.lines.lines();
+        let (table, report) = parser.finish(self);
+        let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = table
+            .columns
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, _, col))| {
+                let array: ArrayRef = match col {
+                    ParsedColumn::Ready(c) => c.array(),
+                    ParsedColumn::Keys { keys, local, .. } => {
+                        Arc::new(DictionaryArray::<UInt32Type>::try_new(keys, Arc::new(local.to_arrow()))?)
+                    }
+                };
+                Ok((Field::new(format!("c{i}"), array.data_type().clone(), true), array))
+            })
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
+        let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?;
+        Ok(Part {
+            columns: write_ipc(&batch)?,
+            report: PartReport {
+                bytes: report.bytes,
+                rows_read: report.rows_read,
+                rows_loaded: report.rows_loaded,
+                rejected: report.rejected,
+                nulled: report.nulled,
+                lines,
+            },
+        })
+    }
+
+    /// Appends the rows of the next part (parts in file order) to this
+    /// session, which read the file's first part; then [`LoadSession::finish`]
+    /// as usual. Answers `false`, leaving the session spent, when the parts do
+    /// not join: the first part does not end at the end of a record, or its
+    /// text was not plain UTF-8. The caller then reads the file in one.
+    pub fn add_part(&mut self, part: Part) -> Result<bool> {
+        if self.failed
+            || converted_format(&self.opts).is_some()
+            || !self.decoder.clean_utf8()
+            || !self.decoder.whole_chars()
+        {
+            self.failed = true;
+            return Ok(false);
+        }
+        let Some(parser) = self.parser.as_mut() else {
+            self.failed = true;
+            return Ok(false);
+        };
+        if !self.joined {
+            // Every record the first part completes is read, however long.
+            parser.retry_at = 0;
+            self.step(&[], false)?;
+            // Blank lines are left to the next text; here they are the part's end.
+            let blank = self.text.iter().all(|&b| b == b'\n' || b == b'\r') && self.text.last() != Some(&b'\r');
+            if let (true, Some(parser)) = (blank, self.parser.as_mut()) {
+                parser.lines.rebase(&self.text, self.text.len());
+                self.text.clear();
+            }
+            if !self.text.is_empty() || self.parser.is_none() {
+                self.failed = true;
+                return Ok(false);
+            }
+            self.joined = true;
+        }
+        let Some(parser) = self.parser.as_mut() else {
+            return Ok(false);
+        };
+        self.failed = true;
+        let batch = read_batch(&part.columns)?;
+        let builders: Vec<_> = parser.builders.iter_mut().flatten().collect();
+        if builders.len() != batch.num_columns() || batch.num_rows() as u64 != part.report.rows_loaded {
+            return Err(cannot(&self.file, "a part's columns do not match the first part's"));
+        }
+        for (b, column) in builders.into_iter().zip(batch.columns()) {
+            b.extend(column.as_ref())?;
+        }
+        let r = part.report;
+        let shift = parser.lines.lines();
+        let shifted = |v: Vec<Reject>| v.into_iter().map(move |x| Reject { row: x.row + shift, ..x });
+        parser.rows_read += r.rows_read;
+        parser.rows_loaded += r.rows_loaded;
+        parser.rejected.extend(shifted(r.rejected));
+        parser.nulled.extend(shifted(r.nulled));
+        parser.lines = LineCounter::starting_at(shift + r.lines);
+        self.bytes_done += r.bytes;
+        self.failed = false;
+        Ok(true)
+    }
+}
+
+fn read_batch(ipc: &[u8]) -> Result<RecordBatch> {
+    let mut reader = StreamReader::try_new(std::io::Cursor::new(ipc), None)?;
+    match reader.next() {
+        Some(batch) => Ok(batch?),
+        None => Err(Error::Arrow(arrow_schema::ArrowError::IpcError(
+            "a part's columns hold no record batch".into(),
+        ))),
+    }
+}
