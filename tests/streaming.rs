@@ -12,6 +12,12 @@ const PIECES: [usize; 7] = [1, 2, 3, 7, 64, 4096, 0];
 
 /// Loads `bytes` pushed in pieces of `size` (whole when 0) into a new workspace.
 fn load_in(bytes: &[u8], size: usize, total: Option<u64>) -> (LoadReport, Vec<u8>) {
+    let (report, ipc, _) = load_in_measured(bytes, size, total);
+    (report, ipc)
+}
+
+/// As [`load_in`], with the loaded columns' memory (`Workspace::columnar_bytes`).
+fn load_in_measured(bytes: &[u8], size: usize, total: Option<u64>) -> (LoadReport, Vec<u8>, usize) {
     let mut ws = Workspace::new();
     let mut session = ws.begin_load(None, &LoadOptions::named("orders.csv"), total);
     let pieces: Vec<&[u8]> = if size == 0 {
@@ -25,7 +31,7 @@ fn load_in(bytes: &[u8], size: usize, total: Option<u64>) -> (LoadReport, Vec<u8
     }
     let report = session.finish(&mut ws).unwrap();
     let ipc = ws.entity_ipc(report.entity, &Default::default()).unwrap();
-    (report, ipc)
+    (report, ipc, ws.columnar_bytes())
 }
 
 /// Every piece size gives the report and the table of `Workspace::load`.
@@ -268,7 +274,7 @@ fn a_wrong_total_size_changes_nothing_but_how_columns_grow() {
 /// Loads `bytes` split right after the bytes at `splits` (ascending), each
 /// later part by its own session fed pieces of 64 KiB; `None` when the parts
 /// do not join (a split inside a quoted field, text that is not plain UTF-8).
-fn load_in_parts(bytes: &[u8], splits: &[usize]) -> Option<(LoadReport, Vec<u8>)> {
+fn load_in_parts(bytes: &[u8], splits: &[usize]) -> Option<(LoadReport, Vec<u8>, usize)> {
     let opts = LoadOptions::named("orders.csv");
     let head = &bytes[..bytes.len().min(SAMPLE_TEXT + 4096)];
     let mut bounds = vec![0];
@@ -288,14 +294,16 @@ fn load_in_parts(bytes: &[u8], splits: &[usize]) -> Option<(LoadReport, Vec<u8>)
         first.push(piece).unwrap();
     }
     for part in parts {
-        if !first.add_part(part).unwrap() {
+        if !first.add_part(part.report, part.columns.into_iter()).unwrap() {
             assert!(first.push(b"x").is_err(), "a session whose parts did not join is spent");
             return None;
         }
     }
-    let report = first.finish(&mut ws).unwrap();
+    let mut report = first.finish(&mut ws).unwrap();
+    assert_eq!(report.parts as usize, splits.len() + 1);
+    report.parts = 1;
     let ipc = ws.entity_ipc(report.entity, &Default::default()).unwrap();
-    Some((report, ipc))
+    Some((report, ipc, ws.columnar_bytes()))
 }
 
 /// Line breaks at or after `from` after which a record starts (the parts join
@@ -319,14 +327,20 @@ fn a_file_read_in_parts_loads_as_the_whole_file_does() {
     let expected = format!("{whole:?}");
     assert_eq!(rejected_rows(&whole), bad);
 
+    // Parts are pushed in pieces of 64 KiB: their columns end as big as a serial load's in such pieces.
+    let (_, _, serial_memory) = load_in_measured(bytes, 1 << 16, Some(bytes.len() as u64));
     let (halves, inside) = splits_after(bytes, bytes.len() / 2);
     for split in halves.iter().copied() {
-        let (report, ipc) = load_in_parts(bytes, &[split]).expect("the halves join at a record");
+        let (report, ipc, columnar) = load_in_parts(bytes, &[split]).expect("the halves join at a record");
         assert_eq!(format!("{report:?}"), expected, "split after byte {split}");
+        assert!(
+            columnar <= serial_memory,
+            "split after byte {split}: the columns take {columnar} bytes, serially {serial_memory}"
+        );
         assert!(ipc == whole_ipc, "split after byte {split}: the tables differ");
     }
     let (thirds, _) = splits_after(bytes, 2 * bytes.len() / 3);
-    let (report, ipc) = load_in_parts(bytes, &[halves[0], thirds[0]]).expect("three parts join");
+    let (report, ipc, _) = load_in_parts(bytes, &[halves[0], thirds[0]]).expect("three parts join");
     assert_eq!(format!("{report:?}"), expected);
     assert!(ipc == whole_ipc);
     assert!(

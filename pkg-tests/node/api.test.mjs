@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { tableFromIPC } from "apache-arrow";
-import { Workspace, preview, version } from "rapport";
+import { Loader, Workspace, preview, version } from "rapport";
 import { sample } from "./helpers.mjs";
 
 const enc = new TextEncoder();
@@ -204,4 +204,41 @@ test("a cancelled Loader leaves the workspace as it was and says CANCELLED after
   assert.throws(() => ws.beginLoad("orders", { fileName: "x.csv" }, 1.5), (e) => e.code === "OPTIONS" && e.field === "totalBytes");
   assert.throws(() => ws.beginLoad("invoices"), (e) => e.code === "OPTIONS");
   ws.free();
+});
+
+/** `bytes` loaded in two parts split after byte `split - 1`: the later part by `Loader.part`, as a second worker reads it. */
+function loadInParts(ws, bytes, split) {
+  const head = bytes.subarray(0, Math.min(split, (1 << 20) + 65_536));
+  const later = Loader.part("auto", { fileName: "orders.csv" }, head, bytes.byteLength - split);
+  for (let at = split; at < bytes.byteLength; at += 65_536) later.push(bytes.subarray(at, Math.min(at + 65_536, bytes.byteLength)));
+  assert.throws(() => later.finish(), (e) => e.code === "OPTIONS");
+  const part = later.finishPart();
+  later.free();
+  assert.ok(part.columns.every((c) => c instanceof Uint8Array) && part.report.rowsRead > 0);
+  const loader = ws.beginLoad("auto", { fileName: "orders.csv" }, bytes.byteLength);
+  for (let at = 0; at < split; at += 65_536) loader.push(bytes.subarray(at, Math.min(at + 65_536, split)));
+  assert.throws(() => loader.finishPart(), (e) => e.code === "OPTIONS");
+  try {
+    return loader.addPart(part.columns, part.report) ? loader.finish() : null;
+  } finally {
+    loader.free();
+  }
+}
+
+test("a file read in two parts by two loaders loads exactly as load() reads it whole, or says the parts do not join", () => {
+  const bytes = sample("orders.csv");
+  assert.ok(bytes.byteLength > 3 << 20, "the sample orders are longer than the head a part settles on");
+  const whole = new Workspace();
+  const expected = whole.load("auto", bytes, { fileName: "orders.csv" });
+  const split = bytes.indexOf(10, bytes.byteLength >> 1) + 1;
+  const ws = new Workspace();
+  assert.equal(expected.parts, 1);
+  assert.deepEqual(loadInParts(ws, bytes, split), { ...expected, parts: 2 });
+  assert.deepEqual(Buffer.from(ws.table("orders")), Buffer.from(whole.table("orders")));
+  // Split inside a record: the first part does not end at a record's end.
+  const apart = new Workspace();
+  assert.equal(loadInParts(apart, bytes, split + 5), null);
+  assert.deepEqual(apart.tables(), []);
+  assert.throws(() => Loader.part("orders", { fileName: "o.csv" }, bytes.subarray(0, 1000), 10), (e) => e.code === "FORMAT");
+  for (const w of [whole, ws, apart]) w.free();
 });

@@ -124,6 +124,9 @@ pub struct LoadReport {
     pub nulled: Vec<Reject>,
     /// What the user should know about how the file was read (e.g. a guessed encoding).
     pub warnings: Vec<String>,
+    /// Parts the file was read in at once (1; more when later parts were read
+    /// by sessions of their own, see `LoadSession::part`).
+    pub parts: u32,
 }
 
 /// A parsed file, not yet merged into a workspace.

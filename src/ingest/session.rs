@@ -53,6 +53,8 @@ pub struct LoadSession {
     failed: bool,
     /// Set once a later part's rows were added: the input has ended.
     joined: bool,
+    /// Parts read: 1, and 1 more per part added.
+    parts: u32,
 }
 
 /// Everything settled from the sample, and the rows parsed so far.
@@ -108,6 +110,7 @@ impl LoadSession {
             settle_at: SAMPLE_TEXT,
             failed: false,
             joined: false,
+            parts: 1,
         }
     }
 
@@ -189,7 +192,10 @@ impl LoadSession {
         if let Some(parser) = &mut self.parser {
             if last || self.text.len() >= parser.retry_at {
                 let total_text = self.bytes_total.map(|b| b as f64 * self.decoder.expansion());
-                parser.reserve(self.text.len(), total_text);
+                // Once parts were joined nothing is left to read, nor to make room for.
+                if !self.joined {
+                    parser.reserve(self.text.len(), total_text);
+                }
                 let consumed = parser.parse(&self.text, last);
                 parser.lines.rebase(&self.text, consumed);
                 self.text.drain(..consumed);
@@ -415,6 +421,7 @@ impl Parser {
                 .cloned()
                 .chain(self.style_warnings)
                 .collect(),
+            parts: session.parts,
         };
         let table = ParsedTable {
             entity,

@@ -346,11 +346,24 @@ impl ColumnBuilder {
                 let a = array.as_dictionary_opt::<UInt32Type>().ok_or_else(mismatch)?;
                 let values = a.values().as_string_opt::<i32>().ok_or_else(mismatch)?;
                 grow(keys, keys.len() + a.len());
-                let remap: Vec<u32> = (0..values.len()).map(|i| local.intern(values.value(i).as_bytes())).collect();
-                keys.extend(a.keys().values().iter().map(|&k| remap.get(k as usize).copied().unwrap_or(0)));
+                // Room for the part's ids at once (interning them one by one would double the table).
+                let id_bytes = values.value_offsets()[values.len()] - values.value_offsets()[0];
+                local.reserve(values.len(), id_bytes as usize / values.len().max(1) + 1);
+                let remap: Vec<u32> = (0..values.len())
+                    .map(|i| local.intern(values.value(i).as_bytes()))
+                    .collect();
+                keys.extend(
+                    a.keys()
+                        .values()
+                        .iter()
+                        .map(|&k| remap.get(k as usize).copied().unwrap_or(0)),
+                );
                 *last = None;
             }
-            Values::Number(v) => extend_exactly(v, array.as_primitive_opt::<Float64Type>().ok_or_else(mismatch)?.values()),
+            Values::Number(v) => extend_exactly(
+                v,
+                array.as_primitive_opt::<Float64Type>().ok_or_else(mismatch)?.values(),
+            ),
             Values::Date(v) => extend_exactly(v, array.as_primitive_opt::<Date32Type>().ok_or_else(mismatch)?.values()),
             Values::Timestamp(v) => extend_exactly(
                 v,

@@ -8,7 +8,7 @@ mod workspace;
 
 pub use column::{export_type, Cell, Column, ColumnBuilder, ParsedColumn};
 pub use customers::{CustomerTable, Feature, Values};
-pub use export::TableQuery;
 pub(crate) use export::write_ipc;
+pub use export::TableQuery;
 pub use keys::KeyDict;
 pub use workspace::{EntityTable, TableSummary, Workspace};

@@ -5,8 +5,11 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{js_error, to_js};
-use crate::{Error, LoadSession, Workspace};
+use super::convert::{from_js, js_error, to_js};
+use super::types::JsLoadOptions;
+use super::workspace::{parse_entity, LOAD_OPTIONS};
+use crate::ingest::PartReport;
+use crate::{Error, LoadOptions, LoadSession, Workspace};
 
 /// How a loader's load ended, once it has.
 #[derive(Clone, Copy)]
@@ -34,6 +37,8 @@ pub struct JsLoader {
     session: Option<LoadSession>,
     workspace: Rc<RefCell<Workspace>>,
     ended: Option<Ended>,
+    /// Reads a later part of a file (`Loader.part`): it ends with `finishPart`.
+    part: bool,
 }
 
 impl JsLoader {
@@ -42,6 +47,7 @@ impl JsLoader {
             session: Some(session),
             workspace,
             ended: None,
+            part: false,
         }
     }
 
@@ -78,6 +84,126 @@ impl JsLoader {
         }
     }
 
+    /// Begins reading a later part of a file on its own, e.g. on a second
+    /// worker with its own module instance, while the first part's `Loader`
+    /// reads the start of the file: push only the part's bytes, which start
+    /// right after a line break, then `finishPart()` and hand the result to
+    /// the first part's `addPart`.
+    ///
+    /// @param entity - as for `Workspace.load` (what the first part's loader was given).
+    /// @param options - as for `Workspace.load`.
+    /// @param head - the file's first bytes, at least 1 MiB and a few more (or
+    ///   all of them): the dialect, the header and how each column is read are
+    ///   settled on them exactly as the first part's loader settles them.
+    /// @param partBytes - the part's size in bytes.
+    /// @returns a `Loader` for the part.
+    /// @throws RapportError `FORMAT` when the file cannot be read in parts (its
+    ///   text is not plain UTF-8, it was converted from another format, the
+    ///   head is too short): read it with one loader instead.
+    ///
+    /// ```js
+    /// // second worker:
+    /// const part = Loader.part("orders", { fileName }, head, bytes.length);
+    /// part.push(bytes);
+    /// postMessage(part.finishPart());
+    /// // first worker, after pushing the bytes before the split:
+    /// if (loader.addPart(columns, report)) report = loader.finish();
+    /// else { loader.free(); readWithOneLoader(); }
+    /// ```
+    pub fn part(
+        #[wasm_bindgen(unchecked_param_type = "EntityName | \"auto\" | undefined")] entity: Option<String>,
+        options: Option<JsLoadOptions>,
+        head: &[u8],
+        #[wasm_bindgen(js_name = partBytes)] part_bytes: f64,
+    ) -> Result<JsLoader, JsValue> {
+        let entity = parse_entity(entity.as_deref())?;
+        let opts: LoadOptions = from_js("options", options.map(JsValue::from), &LOAD_OPTIONS)?;
+        if !(part_bytes.is_finite() && part_bytes >= 0.0) {
+            return Err(js_error(Error::option(
+                "partBytes",
+                part_bytes,
+                "expected a size in bytes",
+            )));
+        }
+        let session = LoadSession::part(entity, &opts, head, part_bytes as u64).map_err(js_error)?;
+        let mut loader = JsLoader::new(session, Rc::new(RefCell::new(Workspace::new())));
+        loader.part = true;
+        Ok(loader)
+    }
+
+    /// Ends a later part (a loader from `Loader.part`): parses what is left
+    /// and answers the part's columns and report for the first part's `addPart`.
+    #[wasm_bindgen(js_name = finishPart, unchecked_return_type = "LoadPart")]
+    pub fn finish_part(&mut self) -> Result<JsValue, JsValue> {
+        if !self.part {
+            return Err(js_error(Error::option(
+                "loader",
+                "finishPart",
+                "this loader reads a whole file: finish() it",
+            )));
+        }
+        let Some(session) = self.session.take() else {
+            return Err(self.spent());
+        };
+        let part = session.finish_part().map_err(|e| {
+            self.ended = Some(Ended::Failed);
+            js_error(e)
+        })?;
+        self.ended = Some(Ended::Finished);
+        let out = js_sys::Object::new();
+        let columns: js_sys::Array = part
+            .columns
+            .iter()
+            .map(|c| js_sys::Uint8Array::from(c.as_slice()))
+            .collect();
+        js_sys::Reflect::set(&out, &"columns".into(), &columns)?;
+        js_sys::Reflect::set(&out, &"report".into(), &to_js(&part.report)?)?;
+        Ok(out.into())
+    }
+
+    /// Appends a later part's rows (parts in file order) to this loader, which
+    /// read the file up to where that part starts; then `finish()` as usual.
+    ///
+    /// @param columns - `columns` of what the part's `finishPart()` answered.
+    /// @param report - `report` of it.
+    /// @returns `false` when the parts do not join (the split fell inside a
+    ///   quoted field, or the text is not plain UTF-8): the loader is then
+    ///   spent, and the file is to be read with one loader.
+    #[wasm_bindgen(js_name = addPart)]
+    pub fn add_part(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] columns: js_sys::Array,
+        #[wasm_bindgen(unchecked_param_type = "LoadPart[\"report\"]")] report: JsValue,
+    ) -> Result<bool, JsValue> {
+        if self.part {
+            return Err(js_error(Error::option(
+                "loader",
+                "addPart",
+                "parts are added to the first part's loader",
+            )));
+        }
+        let report: PartReport = serde_wasm_bindgen::from_value(report)
+            .map_err(|e| js_error(Error::option("report", "{…}", e.to_string())))?;
+        let Some(session) = self.session.as_mut() else {
+            return Err(self.spent());
+        };
+        // Each column is copied in only when it is added (one at a time in memory).
+        let columns = (0..columns.length()).map(|i| js_sys::Uint8Array::new(&columns.get(i)).to_vec());
+        match session.add_part(report, columns) {
+            Ok(true) => Ok(true),
+            Ok(false) => {
+                self.session = None;
+                self.ended = Some(Ended::Failed);
+                Ok(false)
+            }
+            Err(e) => {
+                self.session = None;
+                self.ended = Some(Ended::Failed);
+                Err(js_error(e))
+            }
+        }
+    }
+
     /// Ends the file: parses what is left and adds the file to the workspace.
     ///
     /// @returns the load report, as `Workspace.load` returns it.
@@ -91,6 +217,13 @@ impl JsLoader {
                 "the workspace is busy (finish from inside its own load callback)",
             )));
         };
+        if self.part {
+            return Err(js_error(Error::option(
+                "loader",
+                "finish",
+                "this loader reads a later part: finishPart() it",
+            )));
+        }
         let Some(session) = self.session.take() else {
             return Err(self.spent());
         };

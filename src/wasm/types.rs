@@ -61,6 +61,22 @@ export interface LoadReport {
   mapping: MappingEntry[]; rejected: Reject[]; nulled: Reject[];
   /** What the user should know about how the file was read (e.g. a guessed encoding). */
   warnings: string[];
+  /** Parts the file was read in at once: 1, or more when later parts were read by
+   *  loaders of their own (`Loader.part`, e.g. on a second worker). */
+  parts: number;
+}
+
+/** What `Loader.finishPart` answers for a later part of a file (`crate::ingest::Part`):
+ *  hand both to the first part's `Loader.addPart`. */
+export interface LoadPart {
+  /** The part's columns, each its own Arrow IPC stream (keys dictionary-encoded). */
+  columns: Uint8Array[];
+  report: {
+    bytes: number; rowsRead: number; rowsLoaded: number;
+    /** Numbered by the part's own lines (its first line is 1). */
+    rejected: Reject[]; nulled: Reject[];
+    lines: number;
+  };
 }
 
 /** One month of `monthlyRevenue` (`crate::report::MonthRow`). */

@@ -43,7 +43,7 @@ impl JsWorkspace {
 }
 
 /// The entity a load names (`"auto"`, `""` or absent: recognised from the headers).
-fn parse_entity(entity: Option<&str>) -> Result<Option<Entity>, JsValue> {
+pub(super) fn parse_entity(entity: Option<&str>) -> Result<Option<Entity>, JsValue> {
     match entity {
         None | Some("auto") | Some("") => Ok(None),
         Some(name) => Ok(Some(Entity::parse(name).ok_or_else(|| {
@@ -52,7 +52,7 @@ fn parse_entity(entity: Option<&str>) -> Result<Option<Entity>, JsValue> {
     }
 }
 
-const LOAD_OPTIONS: [&str; 6] = ["fileName", "format", "mapping", "source", "delimiter", "formats"];
+pub(super) const LOAD_OPTIONS: [&str; 6] = ["fileName", "format", "mapping", "source", "delimiter", "formats"];
 
 impl Default for JsWorkspace {
     fn default() -> Self {

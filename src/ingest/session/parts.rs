@@ -18,7 +18,8 @@ use std::sync::Arc;
 
 use arrow_array::types::UInt32Type;
 use arrow_array::{ArrayRef, DictionaryArray, RecordBatch};
-use arrow_ipc::reader::StreamReader;
+use arrow_buffer::Buffer;
+use arrow_ipc::reader::StreamDecoder;
 use arrow_schema::{Field, Schema};
 use serde::{Deserialize, Serialize};
 
@@ -48,9 +49,10 @@ pub struct PartReport {
 
 /// The columns and report of a later part, as its session answers them.
 pub struct Part {
-    /// The part's columns as one Arrow IPC stream (key columns
-    /// dictionary-encoded with the part's own ids).
-    pub columns: Vec<u8>,
+    /// Each of the part's columns as its own Arrow IPC stream (key columns
+    /// dictionary-encoded with the part's own ids): one at a time is all
+    /// either side holds beside the columns.
+    pub columns: Vec<Vec<u8>>,
     pub report: PartReport,
 }
 
@@ -101,25 +103,23 @@ impl LoadSession {
         };
         let lines = parser.lines.lines();
         let (table, report) = parser.finish(self);
-        let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = table
+        let columns = table
             .columns
             .into_iter()
-            .enumerate()
-            .map(|(i, (_, _, col))| {
+            .map(|(_, _, col)| {
                 let array: ArrayRef = match col {
                     ParsedColumn::Ready(c) => c.array(),
-                    ParsedColumn::Keys { keys, local, .. } => {
-                        Arc::new(DictionaryArray::<UInt32Type>::try_new(keys, Arc::new(local.to_arrow()))?)
-                    }
+                    ParsedColumn::Keys { keys, local, .. } => Arc::new(DictionaryArray::<UInt32Type>::try_new(
+                        keys,
+                        Arc::new(local.to_arrow()),
+                    )?),
                 };
-                Ok((Field::new(format!("c{i}"), array.data_type().clone(), true), array))
+                let field = Field::new("c", array.data_type().clone(), true);
+                write_ipc(&RecordBatch::try_new(Arc::new(Schema::new(vec![field])), vec![array])?)
             })
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .unzip();
-        let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?;
+            .collect::<Result<Vec<_>>>()?;
         Ok(Part {
-            columns: write_ipc(&batch)?,
+            columns,
             report: PartReport {
                 bytes: report.bytes,
                 rows_read: report.rows_read,
@@ -133,10 +133,11 @@ impl LoadSession {
 
     /// Appends the rows of the next part (parts in file order) to this
     /// session, which read the file's first part; then [`LoadSession::finish`]
-    /// as usual. Answers `false`, leaving the session spent, when the parts do
-    /// not join: the first part does not end at the end of a record, or its
-    /// text was not plain UTF-8. The caller then reads the file in one.
-    pub fn add_part(&mut self, part: Part) -> Result<bool> {
+    /// as usual. `columns` are the part's columns (as in [`Part`]), taken one
+    /// at a time. Answers `false`, leaving the session spent, when the parts
+    /// do not join: the first part does not end at the end of a record, or
+    /// its text was not plain UTF-8. The caller then reads the file in one.
+    pub fn add_part(&mut self, report: PartReport, columns: impl ExactSizeIterator<Item = Vec<u8>>) -> Result<bool> {
         if self.failed
             || converted_format(&self.opts).is_some()
             || !self.decoder.clean_utf8()
@@ -169,34 +170,49 @@ impl LoadSession {
             return Ok(false);
         };
         self.failed = true;
-        let batch = read_batch(&part.columns)?;
         let builders: Vec<_> = parser.builders.iter_mut().flatten().collect();
-        if builders.len() != batch.num_columns() || batch.num_rows() as u64 != part.report.rows_loaded {
+        if builders.len() != columns.len() {
             return Err(cannot(&self.file, "a part's columns do not match the first part's"));
         }
-        for (b, column) in builders.into_iter().zip(batch.columns()) {
-            b.extend(column.as_ref())?;
+        for (b, ipc) in builders.into_iter().zip(columns) {
+            let batch = read_batch(ipc)?;
+            if batch.num_columns() != 1 || batch.num_rows() as u64 != report.rows_loaded {
+                return Err(cannot(&self.file, "a part's columns do not match its report"));
+            }
+            b.extend(batch.column(0).as_ref())?;
         }
-        let r = part.report;
+        let r = report;
         let shift = parser.lines.lines();
-        let shifted = |v: Vec<Reject>| v.into_iter().map(move |x| Reject { row: x.row + shift, ..x });
+        let shifted = |v: Vec<Reject>| {
+            v.into_iter().map(move |x| Reject {
+                row: x.row + shift,
+                ..x
+            })
+        };
+        parser.text_parsed += r.bytes;
         parser.rows_read += r.rows_read;
         parser.rows_loaded += r.rows_loaded;
         parser.rejected.extend(shifted(r.rejected));
         parser.nulled.extend(shifted(r.nulled));
         parser.lines = LineCounter::starting_at(shift + r.lines);
         self.bytes_done += r.bytes;
+        self.parts += 1;
         self.failed = false;
         Ok(true)
     }
 }
 
-fn read_batch(ipc: &[u8]) -> Result<RecordBatch> {
-    let mut reader = StreamReader::try_new(std::io::Cursor::new(ipc), None)?;
-    match reader.next() {
-        Some(batch) => Ok(batch?),
-        None => Err(Error::Arrow(arrow_schema::ArrowError::IpcError(
-            "a part's columns hold no record batch".into(),
-        ))),
+/// The record batch of a part's IPC stream, its arrays over `ipc`'s own
+/// memory (no copy of the columns).
+fn read_batch(ipc: Vec<u8>) -> Result<RecordBatch> {
+    let mut buffer = Buffer::from_vec(ipc);
+    let mut decoder = StreamDecoder::new();
+    while !buffer.is_empty() {
+        if let Some(batch) = decoder.decode(&mut buffer)? {
+            return Ok(batch);
+        }
     }
+    Err(Error::Arrow(arrow_schema::ArrowError::IpcError(
+        "a part's columns hold no record batch".into(),
+    )))
 }
