@@ -71,7 +71,7 @@ const site = join(root, "dist/www");
 mkdirSync(site, { recursive: true });
 await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { main: "www/src/main.ts", worker: "www/src/worker.ts" },
+  entryPoints: { main: "www/src/main.ts", worker: "www/src/worker.ts", "part-worker": "www/src/part-worker.ts" },
   outdir: site,
   bundle: true,
   // The formats module's glue is imported lazily (www/src/formats.ts): its own chunk.

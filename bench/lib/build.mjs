@@ -12,6 +12,8 @@ export async function buildPage(benchDir) {
       bench: path.join(page, 'bench.js'),
       cold: path.join(page, 'cold.js'),
       'engine-rapport': path.join(page, 'engines', 'rapport.js'),
+      // Beside engine-rapport.js, which starts it as `./rapport-part-worker.js`.
+      'rapport-part-worker': path.join(page, 'engines', 'rapport-part-worker.js'),
       'engine-duckdb': path.join(page, 'engines', 'duckdb.js'),
       'engine-arquero': path.join(page, 'engines', 'arquero.js'),
     },

@@ -247,3 +247,47 @@ test("Cancel stops a large file mid-load: the file is listed as cancelled and no
     await app.close();
   }
 });
+
+test("a big file is read in two parts at once (a part worker) and loads as one read would, also when a quoted field spans the split", async () => {
+  const app = await openApp();
+  const { page } = app;
+  // About 12 MB of orders with bad amounts throughout; the second file has a quoted note
+  // of many lines across the point where the page splits it, so its parts cannot join.
+  const make = (spanning) => {
+    const lines = ["order_id,customer_id,order_date,amount,note"];
+    for (let i = 0; lines.length < 300_000; i++) {
+      const amount = i % 20_011 === 7 ? "n/a" : `${i % 997}.${i % 100}`;
+      const note = spanning && i === 165_000 ? `"${"a line of a long note\n".repeat(200_000)}end"` : `note ${i % 7}`;
+      lines.push(`O${i},C${i % 5000},2024-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")},${amount},${note}`);
+    }
+    return Buffer.from(lines.join("\n") + "\n");
+  };
+  const files = [["orders-parts.csv", make(false)], ["orders-spanning.csv", make(true)]];
+  for (const [name, buffer] of files) {
+    assert.ok(buffer.byteLength > 8 << 20, `${name} is big enough to be read in parts`);
+    await page.setInputFiles("#file-input", [{ name, mimeType: "text/csv", buffer }]);
+    await page.waitForFunction((n) => Array.from(document.querySelectorAll("#files tbody tr")).some((tr) => tr.cells[0]?.textContent === n),
+      name, { timeout: 120_000 });
+  }
+  assert.ok(app.requests.some((u) => u.endsWith("/part-worker.js")), "the part worker was started");
+  // The first file's parts joined; the second's did not, so it was read again in one.
+  const titles = await page.$$eval("#files tbody tr", (trs) => trs.map((tr) => tr.cells[2].title));
+  assert.deepEqual(titles, ["read in 2 parts at once, on 2 cores", ""]);
+  const rows = await fileRows(page);
+  const n = (s) => Number(s.replace(/[^\d]/g, ""));
+  for (const [name, buffer] of files) {
+    const ws = new Workspace();
+    const exp = ws.load("auto", buffer, { fileName: name });
+    ws.free();
+    assert.ok(exp.rejected.some((r) => r.row > 200_000), `${name}: a rejected row in the second part`);
+    const row = rows.find((r) => r[0] === name);
+    assert.deepEqual([n(row[3]), n(row[4]), n(row[5])], [exp.rowsRead, exp.rowsLoaded, exp.rowsRejected], name);
+    await page.click(`#files tbody tr:nth-child(${rows.indexOf(row) + 1}) button:has-text('Problems')`);
+    await page.waitForSelector("#rejects:not([hidden]) tbody tr");
+    const lines = (await page.$$eval("#rejects tbody tr", (trs) => trs.map((tr) => tr.cells[1].textContent))).map(n);
+    assert.deepEqual(lines, exp.rejected.map((r) => r.row), `${name}: the problems' line numbers`);
+  }
+  assert.deepEqual(foreignRequests(app.requests, app.origin), []);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});

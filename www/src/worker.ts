@@ -9,11 +9,12 @@ import type {
   LoyaltyMovementOptions, LoyaltyReport, LoyaltyRules, PivotDefinition, PivotResult, ReportPreset, Clustering, Completion, CustomerColumn, KScan, PageOptions,
   SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadOptions,
   CustomerMatch, CustomerView, LoadReport, ClvOptions, ClvReport, ForecastOptions, ForecastReport, NextBestSummary, ProductPair,
-  ProductPairOptions, PropensityOptions, PropensityReport, RecommendationEvaluation, RecommendOptions, ScoreExplanation, MonthlyRevenue, MovementOptions, Preview, Progress, QualityReport, RfmMovement, RfmOptions, RfmReport,
+  ProductPairOptions, PropensityOptions, PropensityReport, RecommendationEvaluation, RecommendOptions, ScoreExplanation, MonthlyRevenue, MovementOptions, Preview, QualityReport, RfmMovement, RfmOptions, RfmReport,
   TableSummary,
 } from "../../pkg/web/rapport.js";
 import { loadName } from "./files.js";
 import { binaryFormat, readable } from "./formats.js";
+import type { PartMessage, PartRequest } from "./part-worker.js";
 
 const ready = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url) });
 let workspace: Workspace | undefined;
@@ -98,13 +99,56 @@ function concat(pieces: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Files from this size are read in two parts at once, the later one by the part worker. */
+const PARTS_FROM_BYTES = 8 << 20;
+/** Bytes of a file's head the part's loader settles on (the core's 1 MiB sample, and some). */
+const HEAD_BYTES = (1 << 20) + (64 << 10);
+
+/** The part worker (its own module instance), started with the first big file. */
+let partWorker: Worker | undefined;
+
+/** Where a big plain file is split: just after the first line break past its middle (0: nowhere near). */
+async function splitPoint(blob: Blob): Promise<number> {
+  const mid = Math.floor(blob.size / 2);
+  const window = new Uint8Array(await blob.slice(mid, mid + (1 << 20)).arrayBuffer());
+  const at = window.indexOf(10);
+  return at < 0 ? 0 : mid + at + 1;
+}
+
+/** A later part of a file read by the part worker; `onProgress` sees its bytes read so far. */
+function readPart(request: PartRequest, onProgress: (bytes: number) => void): { result: Promise<PartMessage>; stop: () => void } {
+  partWorker ??= new Worker(new URL("./part-worker.js", import.meta.url), { type: "module" });
+  const worker = partWorker;
+  let settle: (m: PartMessage) => void = () => {};
+  const result = new Promise<PartMessage>((resolve) => { settle = resolve; });
+  worker.onmessage = ({ data }: MessageEvent<PartMessage>) => {
+    if ("progress" in data) onProgress(data.progress);
+    else settle(data);
+  };
+  worker.onerror = (e) => settle({ error: e.message || "the part worker failed" });
+  worker.postMessage(request);
+  return {
+    result,
+    // A cancelled load ends the part worker (the next big file starts another).
+    stop: () => {
+      worker.terminate();
+      if (partWorker === worker) partWorker = undefined;
+      settle({ error: "cancelled" });
+    },
+  };
+}
+
 /**
  * Streams one file into the workspace. `mapping` is given, or (when a function)
  * chosen from the file's header row. Progress is reported about every megabyte.
+ * A big plain file (not compressed, not converted) is read in two parts at once:
+ * the part after the line break past its middle by the part worker, the first
+ * here, then joined; where they do not join (the break was inside a quoted
+ * field, the text is not plain UTF-8) the file is read again in one part.
  */
 async function stream(name: string, blob: Blob, entity: EntityName | "auto",
   mapping: Record<string, string> | ((header: string[]) => Record<string, string>),
-  onProgress?: (p: LoadProgress) => void): Promise<{ report: LoadReport; mapping: Record<string, string> }> {
+  onProgress?: (p: LoadProgress) => void, inParts = true): Promise<{ report: LoadReport; mapping: Record<string, string> }> {
   const ws = await current();
   const fileName = loadName(name);
   // Parquet, Arrow IPC and XLSX (by their first bytes) are converted to CSV by the
@@ -117,23 +161,40 @@ async function stream(name: string, blob: Blob, entity: EntityName | "auto",
     warnings = converted.warnings;
     blob = new Blob([converted.bytes as Uint8Array<ArrayBuffer>]);
   }
-  const { stream: input, read } = open(name, blob);
+  const plain = !name.endsWith(".gz") && format === undefined;
+  const split = inParts && plain && blob.size >= PARTS_FROM_BYTES ? await splitPoint(blob) : 0;
+  const { stream: input, read } = open(name, split ? blob.slice(0, split) : blob);
   const reader = input.getReader();
+  let part: ReturnType<typeof readPart> | undefined;
   try {
     const head = await readHead(reader, 0);
     const chosen = typeof mapping === "function"
       ? mapping(preview(concat(head.pieces), { fileName, rows: 0, format }).header)
       : mapping;
     const total = name.endsWith(".gz") ? undefined : blob.size;
-    const loader = ws.beginLoad(entity, { fileName, mapping: chosen, format }, total);
+    const options = { fileName, mapping: chosen, format };
+    const loader = ws.beginLoad(entity, options, total);
     try {
       let reported = 0;
-      const push = (piece: Uint8Array) => {
-        const p: Progress = loader.push(piece);
-        if (p.bytesDone - reported >= 1 << 20) {
-          reported = p.bytesDone;
-          onProgress?.({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, read: read(), size: blob.size });
+      let first = 0;
+      let later = 0;
+      const report = (force = false) => {
+        const done = first + later;
+        if (force || done - reported >= 1 << 20) {
+          reported = done;
+          onProgress?.({ bytesDone: done, bytesTotal: total ?? null, read: read() + later, size: blob.size });
         }
+      };
+      if (split) {
+        const headBytes = new Uint8Array(await blob.slice(0, Math.min(split, HEAD_BYTES)).arrayBuffer());
+        part = readPart({ blob: blob.slice(split), head: headBytes, entity, options }, (bytes) => {
+          later = bytes;
+          report();
+        });
+      }
+      const push = (piece: Uint8Array) => {
+        first = loader.push(piece).bytesDone;
+        report();
       };
       head.pieces.forEach(push);
       for (let done = head.done; !done;) {
@@ -143,13 +204,25 @@ async function stream(name: string, blob: Blob, entity: EntityName | "auto",
         if (next.value) push(next.value);
       }
       if (cancelRequested) throw new CancelledError(fileName);
-      const report = loader.finish();
-      report.warnings.unshift(...warnings);
-      return { report, mapping: chosen };
+      if (part) {
+        const answer = await part.result;
+        part = undefined;
+        if (cancelRequested) throw new CancelledError(fileName);
+        if (!("part" in answer) || !loader.addPart(answer.part.columns, answer.part.report)) {
+          // The parts do not join: the whole file again, in one part.
+          return stream(name, blob, entity, chosen, onProgress, false);
+        }
+        later = answer.part.report.bytes;
+        report(true);
+      }
+      const result = loader.finish();
+      result.warnings.unshift(...warnings);
+      return { report: result, mapping: chosen };
     } finally {
       loader.free();
     }
   } finally {
+    part?.stop();
     await reader.cancel().catch(() => {});
   }
 }

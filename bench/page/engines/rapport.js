@@ -7,12 +7,24 @@ import { COOC_PAIRS, COOC_PRODUCTS } from '../summary.js';
 /** Bytes the page hands to the core per push, as the page's worker reads a file. */
 export const CHUNK_BYTES = 1 << 20;
 
+/** Files smaller than this are read by one instance (a second one would not pay). */
+export const PARTS_FROM_BYTES = 8 << 20;
+
+/**
+ * The share of the file the page's own instance reads: a bit more than half, as the
+ * part worker's part also has to cross back (written out, copied, added).
+ */
+export const FIRST_PART_SHARE = 0.54;
+
+/** Bytes of the file's head a part's loader settles on (the core's sample, and some). */
+const HEAD_BYTES = (1 << 20) + (64 << 10);
+
 /**
  * `bytes` into the `orders` table of `ws` as the page loads a file: pushed chunk by chunk
  * into a load session (`beginLoad`), or with one `load` call where the build has no
  * sessions (builds before streaming). `onProgress` sees every progress event.
  */
-function loadOrders(ws, bytes, onProgress = () => {}) {
+function loadSerially(ws, bytes, onProgress = () => {}) {
   const options = { fileName: 'orders.csv' };
   if (typeof ws.beginLoad !== 'function') {
     return ws.load('orders', bytes, options, (p) => { onProgress(p); return true; });
@@ -28,10 +40,51 @@ function loadOrders(ws, bytes, onProgress = () => {}) {
   }
 }
 
+/**
+ * `bytes` into `ws` in two parts at once, as the page loads a big file: the part after
+ * the first line break past the middle goes to `partWorker` (its own module instance),
+ * the first part is read here, then the second part's columns are added to it. Falls
+ * back to one serial load where the parts do not join (or the build cannot split).
+ * Answers the load report; `parts.memory` gets the part worker's memory figures.
+ */
+async function loadOrders(ws, bytes, partWorker, onProgress = () => {}, parts = {}) {
+  const from = Math.floor(bytes.byteLength * (globalThis.FIRST_SHARE ?? FIRST_PART_SHARE));
+  const split = bytes.byteLength >= PARTS_FROM_BYTES ? bytes.indexOf(10, from) + 1 : 0;
+  if (!partWorker || split === 0 || typeof ws.beginLoad !== 'function') return loadSerially(ws, bytes, onProgress);
+  const options = { fileName: 'orders.csv' };
+  const later = bytes.slice(split);
+  const head = bytes.slice(0, Math.min(split, HEAD_BYTES));
+  const reply = new Promise((resolve) => {
+    partWorker.onmessage = ({ data }) => resolve(data);
+    partWorker.onerror = (e) => resolve({ error: e.message || 'the part worker failed to start' });
+  });
+  partWorker.postMessage({ entity: 'orders', options, head, bytes: later, chunkBytes: CHUNK_BYTES }, [later.buffer, head.buffer]);
+  const loader = ws.beginLoad('orders', options, bytes.byteLength);
+  let joined = false;
+  try {
+    for (let at = 0; at < split; at += CHUNK_BYTES) {
+      onProgress(loader.push(bytes.subarray(at, Math.min(at + CHUNK_BYTES, split))));
+    }
+    const { part, memory, error } = await reply;
+    parts.memory = memory;
+    parts.error = error;
+    joined = part != null && loader.addPart(part.columns, part.report);
+    if (joined) return loader.finish();
+  } finally {
+    loader.free();
+  }
+  parts.serial = true;
+  return loadSerially(ws, bytes, onProgress);
+}
+
 export async function createEngine() {
   const wasm = await rapport.default({ module_or_path: new URL('/pkg/rapport_bg.wasm', location.href) });
   // The module's own count of its linear memory; the memory export is the same number.
   const memoryBytes = () => (rapport.memoryBytes ? rapport.memoryBytes() : wasm.memory.buffer.byteLength);
+  // The second instance, for the later part of a big file (as the demo page has one).
+  const partWorker = rapport.Loader?.part
+    ? new Worker(new URL('./rapport-part-worker.js', import.meta.url), { type: 'module' })
+    : null;
   let ws = null;
   let seg = null; // the segment_expr workspace: synthetic orders, customers, consents
   let probes = 0;
@@ -44,7 +97,7 @@ export async function createEngine() {
     },
     /** Timed: the CSV bytes into the `orders` table; returns the load report. */
     async load(bytes) {
-      return loadOrders(ws, bytes);
+      return loadOrders(ws, bytes, partWorker);
     },
     /** Untimed: rows loaded, from the load report. */
     async finishLoad(report) {
@@ -130,14 +183,20 @@ export async function createEngine() {
       const base = mem();
       let peak = base;
       let samples = 0;
-      const report = loadOrders(probeWs, bytes, () => { peak = Math.max(peak, mem()); samples++; });
+      // The part worker's instance is the same for every probe: its growth is what this
+      // load asked beyond what earlier loads left it (0 when they asked as much).
+      const parts = {};
+      const report = await loadOrders(probeWs, bytes, partWorker, () => { peak = Math.max(peak, mem()); samples++; }, parts);
       peak = Math.max(peak, mem());
       const columnar = typeof probeWs.columnarBytes === 'function' ? probeWs.columnarBytes() : null;
       probeWs.free();
-      return { baseBytes: base, peakBytes: peak - base, columnarBytes: columnar, chunkBytes: CHUNK_BYTES,
-        samples, rows: Number(report.rowsLoaded) };
+      const partPeak = parts.memory ? parts.memory.afterBytes - parts.memory.beforeBytes : 0;
+      return { baseBytes: base, peakBytes: peak - base, partWorkerBytes: parts.memory?.afterBytes ?? null,
+        partWorkerGrowthBytes: partPeak, columnarBytes: columnar, chunkBytes: CHUNK_BYTES,
+        samples, rows: Number(report.rowsLoaded), serial: Boolean(parts.serial) };
     },
     async close() {
+      partWorker?.terminate();
       ws?.free();
       ws = null;
       seg?.free();

@@ -87,6 +87,7 @@ function button(label: string, onClick: () => void): HTMLButtonElement {
 
 function dialectCell(r: LoadReport): HTMLTableCellElement {
   const td = cell(`${r.format.toUpperCase()}, ${DELIMITER_NAMES[r.dialect.delimiter] ?? r.dialect.delimiter}, ${r.encoding}`);
+  if (r.parts > 1) td.title = `read in ${r.parts} parts at once, on ${r.parts} cores`;
   for (const w of r.warnings) {
     const note = document.createElement("div");
     note.className = "warning";
