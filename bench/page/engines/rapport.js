@@ -12,7 +12,8 @@ export const PARTS_FROM_BYTES = 8 << 20;
 
 /**
  * The share of the file the page's own instance reads: a bit more than half, as the
- * part worker's part also has to cross back (written out, copied, added).
+ * part worker's part also has to cross back (written out, copied, added); the demo
+ * page's worker splits the same way (www/src/worker.ts).
  */
 export const FIRST_PART_SHARE = 0.54;
 
@@ -48,7 +49,7 @@ function loadSerially(ws, bytes, onProgress = () => {}) {
  * Answers the load report; `parts.memory` gets the part worker's memory figures.
  */
 async function loadOrders(ws, bytes, partWorker, onProgress = () => {}, parts = {}) {
-  const from = Math.floor(bytes.byteLength * (globalThis.FIRST_SHARE ?? FIRST_PART_SHARE));
+  const from = Math.floor(bytes.byteLength * FIRST_PART_SHARE);
   const split = bytes.byteLength >= PARTS_FROM_BYTES ? bytes.indexOf(10, from) + 1 : 0;
   if (!partWorker || split === 0 || typeof ws.beginLoad !== 'function') return loadSerially(ws, bytes, onProgress);
   const options = { fileName: 'orders.csv' };
