@@ -104,6 +104,9 @@ const PARTS_FROM_BYTES = 8 << 20;
 /** Bytes of a file's head the part's loader settles on (the core's 1 MiB sample, and some). */
 const HEAD_BYTES = (1 << 20) + (64 << 10);
 
+/** Beyond this size of a later part, the part worker is ended after it (see `stream`). */
+const KEEP_PART_WORKER_BYTES = 64 << 20;
+
 /** The part worker (its own module instance), started with the first big file. */
 let partWorker: Worker | undefined;
 
@@ -214,6 +217,11 @@ async function stream(name: string, blob: Blob, entity: EntityName | "auto",
       if (part) {
         const answer = await part.result;
         part = undefined;
+        // A wasm memory never shrinks: after a big part the part worker would keep that much.
+        if (blob.size - split > KEEP_PART_WORKER_BYTES) {
+          partWorker?.terminate();
+          partWorker = undefined;
+        }
         if (cancelRequested) throw new CancelledError(fileName);
         if (!("part" in answer) || !loader.addPart(answer.part.columns, answer.part.report)) {
           // The parts do not join: the whole file again, in one part.
