@@ -188,7 +188,7 @@ async function stream(name: string, blob: Blob, entity: EntityName | "auto",
       let reported = 0;
       let first = 0;
       let later = 0;
-      const report = (force = false) => {
+      const showProgress = (force = false) => {
         const done = first + later;
         if (force || done - reported >= 1 << 20) {
           reported = done;
@@ -199,12 +199,12 @@ async function stream(name: string, blob: Blob, entity: EntityName | "auto",
         const headBytes = new Uint8Array(await blob.slice(0, Math.min(split, HEAD_BYTES)).arrayBuffer());
         part = readPart({ blob: blob.slice(split), head: headBytes, entity, options }, (bytes) => {
           later = bytes;
-          report();
+          showProgress();
         });
       }
       const push = (piece: Uint8Array) => {
         first = loader.push(piece).bytesDone;
-        report();
+        showProgress();
       };
       head.pieces.forEach(push);
       for (let done = head.done; !done;) {
@@ -228,7 +228,7 @@ async function stream(name: string, blob: Blob, entity: EntityName | "auto",
           return stream(name, blob, entity, chosen, onProgress, false);
         }
         later = answer.part.report.bytes;
-        report(true);
+        showProgress(true);
       }
       const result = loader.finish();
       result.warnings.unshift(...warnings);

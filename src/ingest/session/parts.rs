@@ -138,33 +138,9 @@ impl LoadSession {
     /// do not join: the first part does not end at the end of a record, or
     /// its text was not plain UTF-8. The caller then reads the file in one.
     pub fn add_part(&mut self, report: PartReport, columns: impl ExactSizeIterator<Item = Vec<u8>>) -> Result<bool> {
-        if self.failed
-            || converted_format(&self.opts).is_some()
-            || !self.decoder.clean_utf8()
-            || !self.decoder.whole_chars()
-        {
+        if self.failed || !(self.joined || self.end_first_part()?) {
             self.failed = true;
             return Ok(false);
-        }
-        let Some(parser) = self.parser.as_mut() else {
-            self.failed = true;
-            return Ok(false);
-        };
-        if !self.joined {
-            // Every record the first part completes is read, however long.
-            parser.retry_at = 0;
-            self.step(&[], false)?;
-            // Blank lines are left to the next text; here they are the part's end.
-            let blank = self.text.iter().all(|&b| b == b'\n' || b == b'\r') && self.text.last() != Some(&b'\r');
-            if let (true, Some(parser)) = (blank, self.parser.as_mut()) {
-                parser.lines.rebase(&self.text, self.text.len());
-                self.text.clear();
-            }
-            if !self.text.is_empty() || self.parser.is_none() {
-                self.failed = true;
-                return Ok(false);
-            }
-            self.joined = true;
         }
         let Some(parser) = self.parser.as_mut() else {
             return Ok(false);
@@ -181,7 +157,6 @@ impl LoadSession {
             }
             b.extend(batch.column(0).as_ref())?;
         }
-        let r = report;
         let shift = parser.lines.lines();
         let shifted = |v: Vec<Reject>| {
             v.into_iter().map(move |x| Reject {
@@ -189,15 +164,43 @@ impl LoadSession {
                 ..x
             })
         };
-        parser.text_parsed += r.bytes;
-        parser.rows_read += r.rows_read;
-        parser.rows_loaded += r.rows_loaded;
-        parser.rejected.extend(shifted(r.rejected));
-        parser.nulled.extend(shifted(r.nulled));
-        parser.lines = LineCounter::starting_at(shift + r.lines);
-        self.bytes_done += r.bytes;
+        parser.text_parsed += report.bytes;
+        parser.rows_read += report.rows_read;
+        parser.rows_loaded += report.rows_loaded;
+        parser.rejected.extend(shifted(report.rejected));
+        parser.nulled.extend(shifted(report.nulled));
+        parser.lines = LineCounter::starting_at(shift + report.lines);
+        self.bytes_done += report.bytes;
         self.parts += 1;
         self.failed = false;
+        Ok(true)
+    }
+}
+
+impl LoadSession {
+    /// Reads every record the first part completed, however long, and marks
+    /// the input ended; `false` when the first part does not end at the end
+    /// of a record (nothing but blank lines left), was not plain UTF-8 cut
+    /// on a whole character, or is numbered by record.
+    fn end_first_part(&mut self) -> Result<bool> {
+        if converted_format(&self.opts).is_some() || !self.decoder.clean_utf8() || !self.decoder.whole_chars() {
+            return Ok(false);
+        }
+        let Some(parser) = self.parser.as_mut() else {
+            return Ok(false);
+        };
+        parser.retry_at = 0;
+        self.step(&[], false)?;
+        // Blank lines are left to the next text; here they are the part's end.
+        let blank = self.text.iter().all(|&b| b == b'\n' || b == b'\r') && self.text.last() != Some(&b'\r');
+        if let (true, Some(parser)) = (blank, self.parser.as_mut()) {
+            parser.lines.rebase(&self.text, self.text.len());
+            self.text.clear();
+        }
+        if !self.text.is_empty() || self.parser.is_none() {
+            return Ok(false);
+        }
+        self.joined = true;
         Ok(true)
     }
 }
