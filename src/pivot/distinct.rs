@@ -26,6 +26,43 @@ impl Grid {
     pub fn slots(&self) -> usize {
         (self.n_rows + 1) * self.stride()
     }
+
+    /// The slot of row `r`, column `c`.
+    pub fn slot(&self, r: usize, c: usize) -> usize {
+        r * self.stride() + c
+    }
+
+    /// The slot of row `r`'s total (over every column).
+    pub fn row_total(&self, r: usize) -> usize {
+        self.slot(r, self.n_cols)
+    }
+
+    /// The slot of column `c`'s total (over every row).
+    pub fn column_total(&self, c: usize) -> usize {
+        self.slot(self.n_rows, c)
+    }
+
+    /// The slot of the grand total.
+    pub fn total(&self) -> usize {
+        self.slot(self.n_rows, self.n_cols)
+    }
+
+    /// The slots something in row `r`, column `c` adds to, and how many:
+    /// its cell and its row, column and grand totals (4), or, without a
+    /// column dimension (`c` ignored), its row total and the grand total (2).
+    #[inline]
+    pub fn slots_of(&self, r: u32, c: u32) -> ([usize; 4], usize) {
+        let r = r as usize;
+        if self.has_cols {
+            let c = c as usize;
+            (
+                [self.slot(r, c), self.row_total(r), self.column_total(c), self.total()],
+                4,
+            )
+        } else {
+            ([self.row_total(r), self.total(), 0, 0], 2)
+        }
+    }
 }
 
 impl CellDistinct {

@@ -15,11 +15,14 @@
 //! Lines are taken as the customer table takes them: cancelled lines are left
 //! out, a return nets revenue and is not an order.
 
+mod cells;
 mod dims;
 mod distinct;
 mod engine;
+mod locate;
 mod params;
 mod presets;
+mod tally;
 #[cfg(test)]
 mod tests;
 
