@@ -266,7 +266,7 @@ impl ColumnBuilder {
     pub fn append(&mut self, cell: Cell, raw: &[u8]) {
         match (&mut self.data, cell) {
             (Values::Text { offsets, bytes }, Cell::Text) => {
-                bytes.extend_from_slice(raw);
+                super::bytes::push_short(bytes, raw);
                 offsets.push(i32::try_from(bytes.len()).unwrap_or(i32::MAX));
             }
             (Values::Key { keys, local, last, .. }, Cell::Text) => {

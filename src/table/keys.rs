@@ -115,7 +115,7 @@ impl KeyDict {
 
     fn push(&mut self, key: &[u8]) -> u32 {
         let i = (self.offsets.len() - 1) as u32;
-        self.bytes.extend_from_slice(key);
+        super::bytes::push_short(&mut self.bytes, key);
         self.offsets.push(self.bytes.len() as u32);
         i
     }

@@ -1,5 +1,6 @@
 //! Entity tables and the workspace that holds them, on Arrow arrays.
 
+mod bytes;
 mod column;
 pub mod customers;
 mod export;

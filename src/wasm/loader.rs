@@ -187,8 +187,15 @@ impl JsLoader {
         let Some(session) = self.session.as_mut() else {
             return Err(self.spent());
         };
-        // Each column is copied in only when it is added (one at a time in memory).
-        let columns = (0..columns.length()).map(|i| js_sys::Uint8Array::new(&columns.get(i)).to_vec());
+        // Each column is copied in only when it is added (one at a time in memory),
+        // straight from its array: `new Uint8Array(array)` would copy it once more.
+        let columns = (0..columns.length()).map(|i| {
+            let column = columns.get(i);
+            match column.dyn_ref::<js_sys::Uint8Array>() {
+                Some(bytes) => bytes.to_vec(),
+                None => js_sys::Uint8Array::new(&column).to_vec(),
+            }
+        });
         match session.add_part(report, columns) {
             Ok(true) => Ok(true),
             Ok(false) => {
