@@ -38,6 +38,13 @@ pub enum FieldType {
     Bool,
 }
 
+impl FieldType {
+    /// Whether values are identifiers, interned into an index.
+    pub fn is_key(self) -> bool {
+        matches!(self, FieldType::CustomerKey | FieldType::OrderKey)
+    }
+}
+
 /// A field as callers see it (for mapping editors).
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldInfo {

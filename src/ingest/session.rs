@@ -13,11 +13,11 @@ use super::dialect::Dialect;
 use super::encoding::TextDecoder;
 use super::entity::{recognise, Entity, FieldType};
 use super::load::{
-    converted_format, dialect_for, format_name, parse_row, LoadOptions, LoadReport, MappingEntry, ParsedTable,
-    Progress, Reject,
+    converted_format, dialect_for, format_name, read_row, LoadOptions, LoadReport, MappingEntry, ParsedTable, Progress,
+    Reject,
 };
 use super::plan::{column_styles, plan_columns, CellStyle, Target};
-use crate::table::{Cell, ColumnBuilder, Workspace};
+use crate::table::{ColumnBuilder, Workspace};
 use crate::{Error, Result};
 
 mod parts;
@@ -71,7 +71,6 @@ struct Parser {
     rows_loaded: u64,
     rejected: Vec<Reject>,
     nulled: Vec<Reject>,
-    cells: Vec<Cell>,
     row_nulled: Vec<Reject>,
     lines: LineCounter,
     /// Number rows by record rather than by line (files converted by rapport-formats).
@@ -280,7 +279,6 @@ impl LoadSession {
             rows_loaded: 0,
             rejected: Vec::new(),
             nulled: Vec::new(),
-            cells: Vec::new(),
             row_nulled: Vec::new(),
             lines,
             by_record: converted_format(&self.opts).is_some(),
@@ -343,20 +341,15 @@ impl Parser {
         let mut records = Records::streaming(text, self.dialect, last);
         while let Some(rec) = records.next_record() {
             self.rows_read += 1;
-            match parse_row(
+            match read_row(
                 &rec,
                 &self.plan,
                 &self.styles,
                 &self.headers,
-                &mut self.cells,
+                &mut self.builders,
                 &mut self.row_nulled,
             ) {
                 Ok(()) => {
-                    for (i, (b, cell)) in self.builders.iter_mut().zip(self.cells.iter()).enumerate() {
-                        if let Some(b) = b {
-                            b.append(*cell, rec.field(i));
-                        }
-                    }
                     self.rows_loaded += 1;
                     if !self.row_nulled.is_empty() {
                         let row = if self.by_record {

@@ -94,18 +94,6 @@ pub fn export_type(ty: FieldType) -> DataType {
     }
 }
 
-/// One parsed cell, held until the whole row is known to be valid. Text cells
-/// are taken from the record's field when appended.
-#[derive(Debug, Clone, Copy)]
-pub enum Cell {
-    Null,
-    Text,
-    Number(f64),
-    Date(i32),
-    Timestamp(i64),
-    Bool(bool),
-}
-
 /// Builds one column of a file being parsed. Values go into plain vectors that
 /// grow only when told how much (see [`ColumnBuilder::reserve`]) and become
 /// Arrow buffers without a copy: Arrow's own builders double their buffers on
@@ -260,16 +248,30 @@ impl ColumnBuilder {
         }
     }
 
-    /// Appends a cell already parsed for this builder's type (`Null` otherwise);
-    /// `raw` is the field's text (valid UTF-8), used by text and key cells.
+    /// Appends a null.
     #[inline]
-    pub fn append(&mut self, cell: Cell, raw: &[u8]) {
-        match (&mut self.data, cell) {
-            (Values::Text { offsets, bytes }, Cell::Text) => {
+    pub fn push_null(&mut self) {
+        match &mut self.data {
+            Values::Text { offsets, bytes } => offsets.push(i32::try_from(bytes.len()).unwrap_or(i32::MAX)),
+            Values::Key { keys, .. } => keys.push(0),
+            Values::Number(v) => v.push(0.0),
+            Values::Date(v) => v.push(0),
+            Values::Timestamp(v) => v.push(0),
+            Values::Bool(b) => b.append(false),
+        }
+        self.nulls.append_null();
+    }
+
+    /// Appends a field's text (valid UTF-8): as it is to a text column, its
+    /// id (trimmed) to a key column; a null to a column of another type.
+    #[inline]
+    pub fn push_text(&mut self, raw: &[u8]) {
+        match &mut self.data {
+            Values::Text { offsets, bytes } => {
                 super::bytes::push_short(bytes, raw);
                 offsets.push(i32::try_from(bytes.len()).unwrap_or(i32::MAX));
             }
-            (Values::Key { keys, local, last, .. }, Cell::Text) => {
+            Values::Key { keys, local, last, .. } => {
                 let raw = raw.trim_ascii();
                 // Order lines come grouped: the same id as the row before skips the hash.
                 let k = match *last {
@@ -279,24 +281,68 @@ impl ColumnBuilder {
                 *last = Some(k);
                 keys.push(k);
             }
-            (Values::Number(v), Cell::Number(x)) => v.push(x),
-            (Values::Date(v), Cell::Date(x)) => v.push(x),
-            (Values::Timestamp(v), Cell::Timestamp(x)) => v.push(x),
-            (Values::Bool(b), Cell::Bool(x)) => b.append(x),
-            (data, _) => {
-                match data {
-                    Values::Text { offsets, bytes } => offsets.push(i32::try_from(bytes.len()).unwrap_or(i32::MAX)),
-                    Values::Key { keys, .. } => keys.push(0),
-                    Values::Number(v) => v.push(0.0),
-                    Values::Date(v) => v.push(0),
-                    Values::Timestamp(v) => v.push(0),
-                    Values::Bool(b) => b.append(false),
-                }
-                self.nulls.append_null();
-                return;
-            }
+            _ => return self.push_null(),
         }
         self.nulls.append_non_null();
+    }
+
+    /// Appends a number (a null to a column of another type).
+    #[inline]
+    pub fn push_number(&mut self, x: f64) {
+        match &mut self.data {
+            Values::Number(v) => v.push(x),
+            _ => return self.push_null(),
+        }
+        self.nulls.append_non_null();
+    }
+
+    /// Appends a date, in days since 1970-01-01 (a null to a column of another type).
+    #[inline]
+    pub fn push_date(&mut self, x: i32) {
+        match &mut self.data {
+            Values::Date(v) => v.push(x),
+            _ => return self.push_null(),
+        }
+        self.nulls.append_non_null();
+    }
+
+    /// Appends a timestamp, in milliseconds since 1970 (a null to a column of another type).
+    #[inline]
+    pub fn push_timestamp(&mut self, x: i64) {
+        match &mut self.data {
+            Values::Timestamp(v) => v.push(x),
+            _ => return self.push_null(),
+        }
+        self.nulls.append_non_null();
+    }
+
+    /// Appends a boolean (a null to a column of another type).
+    #[inline]
+    pub fn push_bool(&mut self, x: bool) {
+        match &mut self.data {
+            Values::Bool(b) => b.append(x),
+            _ => return self.push_null(),
+        }
+        self.nulls.append_non_null();
+    }
+
+    /// Drops the last row (of a record rejected after this column took its
+    /// value). Not for key columns, whose ids stay interned: their values are
+    /// appended once the rest of the record is known to be valid.
+    pub fn pop_row(&mut self) {
+        let rows = self.len().saturating_sub(1);
+        match &mut self.data {
+            Values::Text { offsets, bytes } => {
+                offsets.truncate(rows + 1);
+                bytes.truncate(offsets.last().map_or(0, |&o| o as usize));
+            }
+            Values::Key { keys, .. } => keys.truncate(rows),
+            Values::Number(v) => v.truncate(rows),
+            Values::Date(v) => v.truncate(rows),
+            Values::Timestamp(v) => v.truncate(rows),
+            Values::Bool(b) => b.truncate(rows),
+        }
+        self.nulls.truncate(rows);
     }
 
     /// For a key column, makes room in its dictionary for the distinct ids of

@@ -7,7 +7,7 @@ mod export;
 mod keys;
 mod workspace;
 
-pub use column::{export_type, Cell, Column, ColumnBuilder, ParsedColumn};
+pub use column::{export_type, Column, ColumnBuilder, ParsedColumn};
 pub use customers::{CustomerTable, Feature, Values};
 pub(crate) use export::write_ipc;
 pub use export::TableQuery;
