@@ -43,42 +43,29 @@ function loadSerially(ws, bytes, onProgress = () => {}) {
 
 /**
  * `bytes` into `ws` in two parts at once, as the page loads a big file: the part after
- * the first line break past `FIRST_PART_SHARE` goes to `partWorker` (its own module
- * instance), the first part is read here, then the second part's columns are added to it.
- * The later part crosses to the worker as the page's part worker reads its slice of the
- * file, a piece at a time: each piece is copied and posted just before the page pushes one
- * of its own, so the worker starts at once. Falls back to one serial load where the parts
- * do not join (or the build cannot split). Answers the load report; `parts.memory` gets
- * the part worker's memory figures.
+ * the first line break past the middle goes to `partWorker` (its own module instance),
+ * the first part is read here, then the second part's columns are added to it. Falls
+ * back to one serial load where the parts do not join (or the build cannot split).
+ * Answers the load report; `parts.memory` gets the part worker's memory figures.
  */
 async function loadOrders(ws, bytes, partWorker, onProgress = () => {}, parts = {}) {
   const from = Math.floor(bytes.byteLength * FIRST_PART_SHARE);
   const split = bytes.byteLength >= PARTS_FROM_BYTES ? bytes.indexOf(10, from) + 1 : 0;
   if (!partWorker || split === 0 || typeof ws.beginLoad !== 'function') return loadSerially(ws, bytes, onProgress);
   const options = { fileName: 'orders.csv' };
+  const later = bytes.slice(split);
   const head = bytes.slice(0, Math.min(split, HEAD_BYTES));
   const reply = new Promise((resolve) => {
     partWorker.onmessage = ({ data }) => resolve(data);
     partWorker.onerror = (e) => resolve({ error: e.message || 'the part worker failed to start' });
   });
-  partWorker.postMessage({ type: 'start', entity: 'orders', options, head, size: bytes.byteLength - split },
-    [head.buffer]);
-  let sent = split;
-  const sendPiece = () => {
-    if (sent >= bytes.byteLength) return;
-    const piece = bytes.slice(sent, Math.min(sent + CHUNK_BYTES, bytes.byteLength));
-    sent += piece.byteLength;
-    partWorker.postMessage({ type: 'piece', bytes: piece }, [piece.buffer]);
-  };
+  partWorker.postMessage({ entity: 'orders', options, head, bytes: later, chunkBytes: CHUNK_BYTES }, [later.buffer, head.buffer]);
   const loader = ws.beginLoad('orders', options, bytes.byteLength);
   let joined = false;
   try {
     for (let at = 0; at < split; at += CHUNK_BYTES) {
-      sendPiece();
       onProgress(loader.push(bytes.subarray(at, Math.min(at + CHUNK_BYTES, split))));
     }
-    while (sent < bytes.byteLength) sendPiece();
-    partWorker.postMessage({ type: 'end' });
     const { part, memory, error } = await reply;
     parts.memory = memory;
     parts.error = error;
