@@ -347,6 +347,12 @@ fn a_file_read_in_parts_loads_as_the_whole_file_does() {
         load_in_parts(bytes, &[inside]).is_none(),
         "a split inside a quoted field must not join"
     );
+    // A later part that ends inside a quoted field: the part after it must not join either.
+    let (_, inside_later) = splits_after(bytes, halves[0] + 1);
+    assert!(
+        load_in_parts(bytes, &[halves[0], inside_later]).is_none(),
+        "a third part after a second that ends inside a quoted field must not join"
+    );
 }
 
 #[test]

@@ -55,6 +55,9 @@ pub struct LoadSession {
     joined: bool,
     /// Parts read: 1, and 1 more per part added.
     parts: u32,
+    /// Set when the last part added does not end at the end of a record:
+    /// no part can follow it.
+    open_part: bool,
 }
 
 /// Everything settled from the sample, and the rows parsed so far.
@@ -110,6 +113,7 @@ impl LoadSession {
             failed: false,
             joined: false,
             parts: 1,
+            open_part: false,
         }
     }
 

@@ -76,6 +76,8 @@ export interface LoadPart {
     /** Numbered by the part's own lines (its first line is 1). */
     rejected: Reject[]; nulled: Reject[];
     lines: number;
+    /** Whether the part ends at the end of a record: a part after it joins only then. */
+    endsRecord: boolean;
   };
 }
 

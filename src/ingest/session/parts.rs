@@ -45,6 +45,9 @@ pub struct PartReport {
     pub nulled: Vec<Reject>,
     /// Line ends in the part.
     pub lines: u64,
+    /// Whether the part ends at the end of a record (its last line break is
+    /// outside quotes, on a whole character): a part after it joins only then.
+    pub ends_record: bool,
 }
 
 /// The columns and report of a later part, as its session answers them.
@@ -97,6 +100,7 @@ impl LoadSession {
     /// Ends a later part: answers its columns and report, to be added to the
     /// first part's session with [`LoadSession::add_part`].
     pub fn finish_part(mut self) -> Result<Part> {
+        let ends_record = self.read_to_record_end()?;
         self.step(&[], true)?;
         let Some(parser) = self.parser.take() else {
             return Err(self.no_header());
@@ -127,6 +131,7 @@ impl LoadSession {
                 rejected: report.rejected,
                 nulled: report.nulled,
                 lines,
+                ends_record,
             },
         })
     }
@@ -138,7 +143,9 @@ impl LoadSession {
     /// do not join: the first part does not end at the end of a record, or
     /// its text was not plain UTF-8. The caller then reads the file in one.
     pub fn add_part(&mut self, report: PartReport, columns: impl ExactSizeIterator<Item = Vec<u8>>) -> Result<bool> {
-        if self.failed || !(self.joined || self.end_first_part()?) {
+        // The part before this one (the first, or one added before) must end
+        // where this one starts: at the end of a record.
+        if self.failed || self.open_part || !(self.joined || self.end_first_part()?) {
             self.failed = true;
             return Ok(false);
         }
@@ -164,6 +171,7 @@ impl LoadSession {
                 ..x
             })
         };
+        self.open_part = !report.ends_record;
         parser.text_parsed += report.bytes;
         parser.rows_read += report.rows_read;
         parser.rows_loaded += report.rows_loaded;
@@ -183,7 +191,19 @@ impl LoadSession {
     /// of a record (nothing but blank lines left), was not plain UTF-8 cut
     /// on a whole character, or is numbered by record.
     fn end_first_part(&mut self) -> Result<bool> {
-        if converted_format(&self.opts).is_some() || !self.decoder.clean_utf8() || !self.decoder.whole_chars() {
+        if converted_format(&self.opts).is_some() || !self.decoder.clean_utf8() || !self.read_to_record_end()? {
+            return Ok(false);
+        }
+        self.joined = true;
+        Ok(true)
+    }
+
+    /// Reads every record the text so far completes, however long; `true`
+    /// when that leaves nothing but blank lines (then dropped: here they end
+    /// the text) and no character cut short, i.e. the text read ends at the
+    /// end of a record.
+    fn read_to_record_end(&mut self) -> Result<bool> {
+        if !self.decoder.whole_chars() {
             return Ok(false);
         }
         let Some(parser) = self.parser.as_mut() else {
@@ -191,17 +211,13 @@ impl LoadSession {
         };
         parser.retry_at = 0;
         self.step(&[], false)?;
-        // Blank lines are left to the next text; here they are the part's end.
+        // Blank lines are left to the next text; here they are the text's end.
         let blank = self.text.iter().all(|&b| b == b'\n' || b == b'\r') && self.text.last() != Some(&b'\r');
         if let (true, Some(parser)) = (blank, self.parser.as_mut()) {
             parser.lines.rebase(&self.text, self.text.len());
             self.text.clear();
         }
-        if !self.text.is_empty() || self.parser.is_none() {
-            return Ok(false);
-        }
-        self.joined = true;
-        Ok(true)
+        Ok(self.text.is_empty() && self.parser.is_some())
     }
 }
 
