@@ -174,7 +174,11 @@ async function runSteadyTasks(ctx, engine, allTasks) {
  * Where the engine can (rapport): the peak wasm memory of one more load, into a fresh
  * module instance so nothing earlier counts, beside the columnar size it ends with.
  * Adds `wasm_peak_bytes` (growth of linear memory during the load), `columnar_bytes`,
- * `chunk_bytes` and `peak_ratio` = peak / (columnar + chunk) to the entry.
+ * `chunk_bytes` and `peak_ratio` = peak / (columnar + chunk) to the entry. A load read
+ * in two parts also has the part worker's instance: `part_worker_bytes` is its whole
+ * linear memory after its part (a wasm memory never shrinks, so the most any load asked
+ * of it), and `peak_ratio_both` = (peak + part worker) / (columnar + chunk), the two
+ * instances' memory together.
  */
 async function probeMemory(call, engine, entry) {
   const probe = await call('memoryProbe');
@@ -182,12 +186,19 @@ async function probeMemory(call, engine, entry) {
   entry.wasm_peak_bytes = probe.peakBytes;
   entry.chunk_bytes = probe.chunkBytes;
   entry.columnar_bytes = probe.columnarBytes;
-  entry.peak_ratio = probe.columnarBytes == null ? null
-    : Number((probe.peakBytes / (probe.columnarBytes + probe.chunkBytes)).toFixed(3));
+  const ratio = (bytes) => (probe.columnarBytes == null ? null
+    : Number((bytes / (probe.columnarBytes + probe.chunkBytes)).toFixed(3)));
+  entry.peak_ratio = ratio(probe.peakBytes);
+  const both = probe.partWorkerBytes != null && !probe.serial;
+  if (both) {
+    entry.part_worker_bytes = probe.partWorkerBytes;
+    entry.peak_ratio_both = ratio(probe.peakBytes + probe.partWorkerBytes);
+  }
   const mb = (x) => (x == null ? '—' : `${(x / 2 ** 20).toFixed(1)} MiB`);
   console.log(`  ${engine} load_orders memory (fresh instance): peak wasm growth ${mb(probe.peakBytes)}, ` +
     `columnar ${mb(probe.columnarBytes)}, chunk ${mb(probe.chunkBytes)}, ` +
-    `ratio peak/(columnar+chunk) ${entry.peak_ratio ?? '—'}`);
+    `ratio peak/(columnar+chunk) ${entry.peak_ratio ?? '—'}` +
+    (both ? `; part worker's instance ${mb(probe.partWorkerBytes)}, both instances ${entry.peak_ratio_both}` : ''));
 }
 
 /** cold_start for one engine: every iteration on a new page of the same browser. */

@@ -306,6 +306,64 @@ fn load_in_parts(bytes: &[u8], splits: &[usize]) -> Option<(LoadReport, Vec<u8>,
     Some((report, ipc, ws.columnar_bytes()))
 }
 
+/// `bytes` loaded in two parts split after byte `split`, the later part's
+/// session handing out its rows every `every` bytes pushed (`take_part`);
+/// answers the report, the table as IPC, and the most bytes of columns the
+/// later part's session held at once.
+fn load_taking_parts(bytes: &[u8], split: usize, every: usize) -> (LoadReport, Vec<u8>, usize) {
+    let opts = LoadOptions::named("orders.csv");
+    let head = &bytes[..bytes.len().min(SAMPLE_TEXT + 4096)];
+    let later = &bytes[split + 1..];
+    let mut s = LoadSession::part(None, &opts, head, every as u64).unwrap();
+    let mut parts = Vec::new();
+    let mut most = 0;
+    for piece in later.chunks(every) {
+        for bit in piece.chunks(1 << 12) {
+            s.push(bit).unwrap();
+        }
+        let part = s.take_part().unwrap();
+        most = most.max(part.columns.iter().map(Vec::len).sum());
+        parts.push(part);
+    }
+    parts.push(s.finish_part().unwrap());
+    let mut ws = Workspace::new();
+    let mut first = ws.begin_load(None, &opts, Some(bytes.len() as u64));
+    first.push(&bytes[..split + 1]).unwrap();
+    for part in parts {
+        assert!(first.add_part(part.report, part.columns.into_iter()).unwrap());
+    }
+    let mut report = first.finish(&mut ws).unwrap();
+    assert_eq!(report.parts, 2, "pieces of one later part are one part");
+    report.parts = 1;
+    let ipc = ws.entity_ipc(report.entity, &Default::default()).unwrap();
+    (report, ipc, most)
+}
+
+#[test]
+fn a_later_part_handed_out_in_pieces_loads_as_the_whole_file_does() {
+    let (text, bad) = orders_text(120_000);
+    let bytes = text.as_bytes();
+    let mut ws = Workspace::new();
+    let whole = ws.load(None, bytes, &LoadOptions::named("orders.csv")).unwrap();
+    let whole_ipc = ws.entity_ipc(whole.entity, &Default::default()).unwrap();
+    let expected = format!("{whole:?}");
+    assert!(
+        whole.rows_rejected > 0 && !bad.is_empty(),
+        "the text has rejects to renumber"
+    );
+    let split = splits_after(bytes, bytes.len() / 3).0[0];
+    // Pieces cut anywhere, inside quoted fields too: a piece hands out only complete records.
+    for every in [100_000, 333_333, 1 << 20] {
+        let (report, ipc, most) = load_taking_parts(bytes, split, every);
+        assert_eq!(format!("{report:?}"), expected, "pieces of {every} bytes");
+        assert!(ipc == whole_ipc, "pieces of {every} bytes: the tables differ");
+        assert!(
+            most < every * 2,
+            "pieces of {every} bytes: a piece's columns took {most} bytes"
+        );
+    }
+}
+
 /// Line breaks at or after `from` after which a record starts (the parts join
 /// there), and one inside a quoted field (they do not).
 fn splits_after(b: &[u8], from: usize) -> (Vec<usize>, usize) {

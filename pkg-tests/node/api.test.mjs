@@ -207,19 +207,27 @@ test("a cancelled Loader leaves the workspace as it was and says CANCELLED after
 });
 
 /** `bytes` loaded in two parts split after byte `split - 1`: the later part by `Loader.part`, as a second worker reads it. */
-function loadInParts(ws, bytes, split) {
+function loadInParts(ws, bytes, split, pieceBytes = 0) {
   const head = bytes.subarray(0, Math.min(split, (1 << 20) + 65_536));
-  const later = Loader.part("auto", { fileName: "orders.csv" }, head, bytes.byteLength - split);
-  for (let at = split; at < bytes.byteLength; at += 65_536) later.push(bytes.subarray(at, Math.min(at + 65_536, bytes.byteLength)));
+  const later = Loader.part("auto", { fileName: "orders.csv" }, head, pieceBytes || bytes.byteLength - split);
+  const pieces = [];
+  for (let at = split; at < bytes.byteLength; at += 65_536) {
+    later.push(bytes.subarray(at, Math.min(at + 65_536, bytes.byteLength)));
+    // With `pieceBytes`, the later loader hands out what it has read every so often.
+    if (pieceBytes && (at - split) % pieceBytes === 0) pieces.push(later.takePart());
+  }
   assert.throws(() => later.finish(), (e) => e.code === "OPTIONS");
-  const part = later.finishPart();
+  pieces.push(later.finishPart());
   later.free();
-  assert.ok(part.columns.every((c) => c instanceof Uint8Array) && part.report.rowsRead > 0);
+  assert.ok(pieces.every((p) => p.columns.every((c) => c instanceof Uint8Array)));
+  assert.equal(pieces.reduce((n, p) => n + p.report.rowsRead, 0) > 0, true);
+  assert.deepEqual(pieces.map((p) => p.report.continues), pieces.map((_, i) => i > 0));
   const loader = ws.beginLoad("auto", { fileName: "orders.csv" }, bytes.byteLength);
   for (let at = 0; at < split; at += 65_536) loader.push(bytes.subarray(at, Math.min(at + 65_536, split)));
   assert.throws(() => loader.finishPart(), (e) => e.code === "OPTIONS");
   try {
-    return loader.addPart(part.columns, part.report) ? loader.finish() : null;
+    assert.throws(() => loader.takePart(), (e) => e.code === "OPTIONS");
+    return pieces.every((p) => loader.addPart(p.columns, p.report)) ? loader.finish() : null;
   } finally {
     loader.free();
   }
@@ -235,6 +243,11 @@ test("a file read in two parts by two loaders loads exactly as load() reads it w
   assert.equal(expected.parts, 1);
   assert.deepEqual(loadInParts(ws, bytes, split), { ...expected, parts: 2 });
   assert.deepEqual(Buffer.from(ws.table("orders")), Buffer.from(whole.table("orders")));
+  // The later part handed out in pieces of 192 KiB (`takePart`), cut anywhere: the same table.
+  const inPieces = new Workspace();
+  assert.deepEqual(loadInParts(inPieces, bytes, split, 3 * 65_536), { ...expected, parts: 2 });
+  assert.deepEqual(Buffer.from(inPieces.table("orders")), Buffer.from(whole.table("orders")));
+  inPieces.free();
   // Split inside a record: the first part does not end at a record's end.
   const apart = new Workspace();
   assert.equal(loadInParts(apart, bytes, split + 5), null);

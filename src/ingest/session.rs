@@ -58,6 +58,13 @@ pub struct LoadSession {
     /// Set when the last part added does not end at the end of a record:
     /// no part can follow it.
     open_part: bool,
+    /// Bytes of the file in the parts a later part's session handed out
+    /// already ([`LoadSession::take_part`]).
+    taken: u64,
+    /// Parts a later part's session handed out already.
+    pieces: u32,
+    /// Set for a later part's session ([`LoadSession::part`]).
+    later: bool,
 }
 
 /// Everything settled from the sample, and the rows parsed so far.
@@ -114,6 +121,9 @@ impl LoadSession {
             joined: false,
             parts: 1,
             open_part: false,
+            taken: 0,
+            pieces: 0,
+            later: false,
         }
     }
 
@@ -255,18 +265,7 @@ impl LoadSession {
             None => (self.text.len() as f64 / sample_record * 2.0) as usize,
         }
         .saturating_add(16);
-        let builders = plan
-            .iter()
-            .zip(&sample_field)
-            .map(|(t, &per_row)| {
-                let text_bytes = (rows as f64 * per_row) as usize;
-                match t {
-                    Target::Field(s) => Some(ColumnBuilder::new(s.ty, rows, text_bytes)),
-                    Target::Attribute => Some(ColumnBuilder::new(FieldType::Text, rows, text_bytes)),
-                    Target::Ignored => None,
-                }
-            })
-            .collect();
+        let builders = builders_for(&plan, &sample_field, rows);
         let mut lines = LineCounter::default();
         lines.rebase(&self.text, header_end);
         self.text.drain(..header_end);
@@ -428,6 +427,22 @@ impl Parser {
         };
         (table, report)
     }
+}
+
+/// Empty builders for the columns of `plan` (`None` for ignored ones), with
+/// room for `rows` rows and, for text, their text at the sample's bytes per row.
+fn builders_for(plan: &[Target], sample_field: &[f64], rows: usize) -> Vec<Option<ColumnBuilder>> {
+    plan.iter()
+        .zip(sample_field)
+        .map(|(t, &per_row)| {
+            let text_bytes = (rows as f64 * per_row) as usize;
+            match t {
+                Target::Field(s) => Some(ColumnBuilder::new(s.ty, rows, text_bytes)),
+                Target::Attribute => Some(ColumnBuilder::new(FieldType::Text, rows, text_bytes)),
+                Target::Ignored => None,
+            }
+        })
+        .collect()
 }
 
 /// What each header became, for the report.

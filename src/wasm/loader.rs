@@ -150,15 +150,34 @@ impl JsLoader {
             js_error(e)
         })?;
         self.ended = Some(Ended::Finished);
-        let out = js_sys::Object::new();
-        let columns: js_sys::Array = part
-            .columns
-            .iter()
-            .map(|c| js_sys::Uint8Array::from(c.as_slice()))
-            .collect();
-        js_sys::Reflect::set(&out, &"columns".into(), &columns)?;
-        js_sys::Reflect::set(&out, &"report".into(), &to_js(&part.report)?)?;
-        Ok(out.into())
+        part_to_js(part)
+    }
+
+    /// Hands out what a later part's loader has read so far (every record
+    /// complete so far) as a part of its own, for the first part's `addPart`,
+    /// and goes on reading: a long part sent on in pieces, so this instance
+    /// never holds more than about one piece's columns. Its `partBytes` is then
+    /// a piece's size. Add the parts taken, then `finishPart()`'s, in order.
+    #[wasm_bindgen(js_name = takePart, unchecked_return_type = "LoadPart")]
+    pub fn take_part(&mut self) -> Result<JsValue, JsValue> {
+        if !self.part {
+            return Err(js_error(Error::option(
+                "loader",
+                "takePart",
+                "this loader reads a whole file: finish() it",
+            )));
+        }
+        let Some(session) = self.session.as_mut() else {
+            return Err(self.spent());
+        };
+        match session.take_part() {
+            Ok(part) => part_to_js(part),
+            Err(e) => {
+                self.session = None;
+                self.ended = Some(Ended::Failed);
+                Err(js_error(e))
+            }
+        }
     }
 
     /// Appends a later part's rows (parts in file order) to this loader, which
@@ -253,4 +272,17 @@ impl JsLoader {
             self.ended = Some(Ended::Cancelled);
         }
     }
+}
+
+/// A part's columns (each copied out of wasm memory once) and report, as JS.
+fn part_to_js(part: crate::ingest::Part) -> Result<JsValue, JsValue> {
+    let out = js_sys::Object::new();
+    let columns: js_sys::Array = part
+        .columns
+        .iter()
+        .map(|c| js_sys::Uint8Array::from(c.as_slice()))
+        .collect();
+    js_sys::Reflect::set(&out, &"columns".into(), &columns)?;
+    js_sys::Reflect::set(&out, &"report".into(), &to_js(&part.report)?)?;
+    Ok(out.into())
 }

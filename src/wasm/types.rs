@@ -78,6 +78,8 @@ export interface LoadPart {
     lines: number;
     /** Whether the part ends at the end of a record: a part after it joins only then. */
     endsRecord: boolean;
+    /** Whether it goes on from the part before, handed out by the same loader (`takePart`). */
+    continues: boolean;
   };
 }
 

@@ -1,7 +1,8 @@
 // The part worker: its own instance of the wasm module reads the later part of a
 // big file (`Loader.part`) while the main worker reads the first part, so a load
-// uses two cores. It answers the part's columns (Arrow IPC) and report, which the
-// main worker adds to its own loader (`Loader.addPart`).
+// uses two cores. It hands out the part's columns (Arrow IPC) and report a piece at
+// a time (`takePart`), so its memory holds about one piece's columns however big the
+// file; the main worker adds them, in order, to its own loader (`Loader.addPart`).
 import init, { Loader } from "../../pkg/web/rapport.js";
 import type { EntityName, LoadOptions, LoadPart } from "../../pkg/web/rapport.js";
 
@@ -10,8 +11,14 @@ const ready = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url)
 /** What the main worker asks: read `blob`, the part, settled on `head`, the file's first bytes. */
 export interface PartRequest { blob: Blob; head: Uint8Array; entity: EntityName | "auto"; options: LoadOptions }
 
-/** What this worker answers: progress (bytes of the part read), then the part or why not. */
-export type PartMessage = { progress: number } | { part: LoadPart } | { error: string };
+/** Bytes of the part read between two pieces handed out (and what each piece's columns are sized for). */
+export const PIECE_BYTES = 4 << 20;
+
+/**
+ * What this worker answers: progress (bytes of the part read) and pieces of the part as
+ * it goes, then the rest of the part, or why not.
+ */
+export type PartMessage = { progress: number } | { piece: LoadPart } | { part: LoadPart } | { error: string };
 
 const post = (m: PartMessage, transfer: Transferable[] = []) => self.postMessage(m, { transfer });
 
@@ -19,9 +26,10 @@ self.onmessage = async ({ data }: MessageEvent<PartRequest>) => {
   let loader: Loader | undefined;
   try {
     await ready;
-    loader = Loader.part(data.entity, data.options, data.head, data.blob.size);
+    loader = Loader.part(data.entity, data.options, data.head, Math.min(data.blob.size, PIECE_BYTES));
     const reader = data.blob.stream().getReader();
     let reported = 0;
+    let taken = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -29,6 +37,11 @@ self.onmessage = async ({ data }: MessageEvent<PartRequest>) => {
       if (p.bytesDone - reported >= 1 << 20) {
         reported = p.bytesDone;
         post({ progress: p.bytesDone });
+      }
+      if (p.bytesDone - taken >= PIECE_BYTES) {
+        taken = p.bytesDone;
+        const piece: LoadPart = loader.takePart();
+        post({ piece }, piece.columns.map((c) => c.buffer));
       }
     }
     const part: LoadPart = loader.finishPart();

@@ -10,7 +10,7 @@ import type {
   SavedSegmentInfo, SegmentSummary, ValueTierOptions, ValueTiers, EntityName, ExportOptions, FieldInfo, LoadOptions,
   CustomerMatch, CustomerView, LoadReport, ClvOptions, ClvReport, ForecastOptions, ForecastReport, NextBestSummary, ProductPair,
   ProductPairOptions, PropensityOptions, PropensityReport, RecommendationEvaluation, RecommendOptions, ScoreExplanation, MonthlyRevenue, MovementOptions, Preview, QualityReport, RfmMovement, RfmOptions, RfmReport,
-  TableSummary,
+  TableSummary, LoadPart,
 } from "../../pkg/web/rapport.js";
 import { loadName } from "./files.js";
 import { binaryFormat, readable } from "./formats.js";
@@ -125,14 +125,21 @@ async function splitPoint(blob: Blob): Promise<number> {
   return at < 0 ? 0 : mid + at + 1;
 }
 
+/** What reading a later part comes to: its pieces in order (the last one `finishPart`'s), or why not. */
+type PartResult = { pieces: LoadPart[] } | { error: string };
+
 /** A later part of a file read by the part worker; `onProgress` sees its bytes read so far. */
-function readPart(request: PartRequest, onProgress: (bytes: number) => void): { result: Promise<PartMessage>; stop: () => void } {
+function readPart(request: PartRequest, onProgress: (bytes: number) => void): { result: Promise<PartResult>; stop: () => void } {
   partWorker ??= new Worker(new URL("./part-worker.js", import.meta.url), { type: "module" });
   const worker = partWorker;
-  let settle: (m: PartMessage) => void = () => {};
-  const result = new Promise<PartMessage>((resolve) => { settle = resolve; });
+  let settle: (m: PartResult) => void = () => {};
+  const result = new Promise<PartResult>((resolve) => { settle = resolve; });
+  // Pieces wait here (JS memory) until this worker has read up to where they start.
+  const pieces: LoadPart[] = [];
   worker.onmessage = ({ data }: MessageEvent<PartMessage>) => {
     if ("progress" in data) onProgress(data.progress);
+    else if ("piece" in data) pieces.push(data.piece);
+    else if ("part" in data) settle({ pieces: [...pieces, data.part] });
     else settle(data);
   };
   worker.onerror = (e) => settle({ error: e.message || "the part worker failed" });
@@ -223,11 +230,11 @@ async function stream(name: string, blob: Blob, entity: EntityName | "auto",
           partWorker = undefined;
         }
         if (cancelRequested) throw new CancelledError(fileName);
-        if (!("part" in answer) || !loader.addPart(answer.part.columns, answer.part.report)) {
+        if (!("pieces" in answer) || !answer.pieces.every((p) => loader.addPart(p.columns, p.report))) {
           // The parts do not join: the whole file again, in one part.
           return stream(name, blob, entity, chosen, onProgress, false);
         }
-        later = answer.part.report.bytes;
+        later = answer.pieces.reduce((sum, p) => sum + p.report.bytes, 0);
         showProgress(true);
       }
       const result = loader.finish();

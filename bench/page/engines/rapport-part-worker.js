@@ -1,17 +1,30 @@
 // The bench engine's second worker: its own instance of the Rapport module reads
 // the later part of a file (`Loader.part`) while the page's instance reads the
-// first part, as the demo page's part worker does.
+// first part, as the demo page's part worker does: it hands out the part's columns
+// a piece at a time (`takePart`, every PIECE_BYTES), then the rest (`finishPart`).
 import * as rapport from '/pkg/rapport.js';
 
 const ready = rapport.default({ module_or_path: new URL('/pkg/rapport_bg.wasm', location.href) });
+
+/** As the demo page's part worker (www/src/part-worker.ts). */
+const PIECE_BYTES = 4 << 20;
 
 self.onmessage = async ({ data: { entity, options, head, bytes, chunkBytes } }) => {
   await ready;
   const before = rapport.memoryBytes();
   let loader = null;
   try {
-    loader = rapport.Loader.part(entity, options, head, bytes.byteLength);
-    for (let at = 0; at < bytes.byteLength; at += chunkBytes) loader.push(bytes.subarray(at, at + chunkBytes));
+    const pieces = typeof rapport.Loader.prototype.takePart === 'function';
+    loader = rapport.Loader.part(entity, options, head, pieces ? Math.min(bytes.byteLength, PIECE_BYTES) : bytes.byteLength);
+    let taken = 0;
+    for (let at = 0; at < bytes.byteLength; at += chunkBytes) {
+      const done = loader.push(bytes.subarray(at, at + chunkBytes)).bytesDone;
+      if (pieces && done - taken >= PIECE_BYTES) {
+        taken = done;
+        const piece = loader.takePart();
+        self.postMessage({ piece }, piece.columns.map((c) => c.buffer));
+      }
+    }
     const part = loader.finishPart();
     const memory = { beforeBytes: before, afterBytes: rapport.memoryBytes() };
     self.postMessage({ part, memory }, part.columns.map((c) => c.buffer));

@@ -44,7 +44,8 @@ function loadSerially(ws, bytes, onProgress = () => {}) {
 /**
  * `bytes` into `ws` in two parts at once, as the page loads a big file: the part after
  * the first line break past the middle goes to `partWorker` (its own module instance),
- * the first part is read here, then the second part's columns are added to it. Falls
+ * the first part is read here, then the second part's columns are added to it (the part
+ * worker hands them out a piece at a time, kept here until the first part is read). Falls
  * back to one serial load where the parts do not join (or the build cannot split).
  * Answers the load report; `parts.memory` gets the part worker's memory figures.
  */
@@ -55,8 +56,10 @@ async function loadOrders(ws, bytes, partWorker, onProgress = () => {}, parts = 
   const options = { fileName: 'orders.csv' };
   const later = bytes.slice(split);
   const head = bytes.slice(0, Math.min(split, HEAD_BYTES));
+  // The part worker's pieces wait here until the page has read up to where they start.
+  const pieces = [];
   const reply = new Promise((resolve) => {
-    partWorker.onmessage = ({ data }) => resolve(data);
+    partWorker.onmessage = ({ data }) => (data.piece ? pieces.push(data.piece) : resolve(data));
     partWorker.onerror = (e) => resolve({ error: e.message || 'the part worker failed to start' });
   });
   partWorker.postMessage({ entity: 'orders', options, head, bytes: later, chunkBytes: CHUNK_BYTES }, [later.buffer, head.buffer]);
@@ -69,7 +72,7 @@ async function loadOrders(ws, bytes, partWorker, onProgress = () => {}, parts = 
     const { part, memory, error } = await reply;
     parts.memory = memory;
     parts.error = error;
-    joined = part != null && loader.addPart(part.columns, part.report);
+    joined = part != null && [...pieces, part].every((p) => loader.addPart(p.columns, p.report));
     if (joined) return loader.finish();
   } finally {
     loader.free();

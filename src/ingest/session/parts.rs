@@ -23,12 +23,12 @@ use arrow_ipc::reader::StreamDecoder;
 use arrow_schema::{Field, Schema};
 use serde::{Deserialize, Serialize};
 
-use super::{LoadSession, SAMPLE_TEXT};
+use super::{builders_for, LoadSession, MARGIN, SAMPLE_TEXT};
 use crate::ingest::csv::LineCounter;
 use crate::ingest::encoding::TextDecoder;
 use crate::ingest::load::{converted_format, LoadOptions, Reject};
 use crate::ingest::Entity;
-use crate::table::{write_ipc, ParsedColumn};
+use crate::table::{write_ipc, ColumnBuilder, ParsedColumn};
 use crate::{Error, Result};
 
 /// What a later part's session read, beside its columns.
@@ -48,6 +48,10 @@ pub struct PartReport {
     /// Whether the part ends at the end of a record (its last line break is
     /// outside quotes, on a whole character): a part after it joins only then.
     pub ends_record: bool,
+    /// Whether the part goes on from the one before, handed out by the same
+    /// session ([`LoadSession::take_part`]): it is then no part of its own in
+    /// the load report's `parts`.
+    pub continues: bool,
 }
 
 /// The columns and report of a later part, as its session answers them.
@@ -76,6 +80,7 @@ impl LoadSession {
     /// header longer than the sample); the caller then reads it in one.
     pub fn part(entity: Option<Entity>, opts: &LoadOptions, head: &[u8], part_bytes: u64) -> Result<LoadSession> {
         let mut s = LoadSession::new(entity, opts, Some(part_bytes));
+        s.later = true;
         if converted_format(opts).is_some() {
             return Err(cannot(&s.file, "rows are numbered by record"));
         }
@@ -106,34 +111,61 @@ impl LoadSession {
             return Err(self.no_header());
         };
         let lines = parser.lines.lines();
+        let (taken, pieces) = (self.taken, self.pieces);
         let (table, report) = parser.finish(self);
-        let columns = table
-            .columns
-            .into_iter()
-            .map(|(_, _, col)| {
-                let array: ArrayRef = match col {
-                    ParsedColumn::Ready(c) => c.array(),
-                    ParsedColumn::Keys { keys, local, .. } => Arc::new(DictionaryArray::<UInt32Type>::try_new(
-                        keys,
-                        Arc::new(local.to_arrow()),
-                    )?),
-                };
-                let field = Field::new("c", array.data_type().clone(), true);
-                write_ipc(&RecordBatch::try_new(Arc::new(Schema::new(vec![field])), vec![array])?)
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let columns = ipc_columns(table.columns.into_iter().map(|(_, _, col)| col))?;
         Ok(Part {
             columns,
             report: PartReport {
-                bytes: report.bytes,
+                bytes: report.bytes - taken,
                 rows_read: report.rows_read,
                 rows_loaded: report.rows_loaded,
                 rejected: report.rejected,
                 nulled: report.nulled,
                 lines,
                 ends_record,
+                continues: pieces > 0,
             },
         })
+    }
+
+    /// Hands out what a later part's session has read so far, every record
+    /// complete so far, as a part of its own, and goes on reading into fresh
+    /// columns: a long part goes on in pieces, so its module instance never
+    /// holds more than about one piece's columns. The session's size (its
+    /// `part_bytes`) is then a piece's size: each piece's columns are sized
+    /// for it. Parts taken, then the one [`LoadSession::finish_part`] answers,
+    /// are added to the first part's session in that order.
+    pub fn take_part(&mut self) -> Result<Part> {
+        if !self.later {
+            return Err(cannot(&self.file, "only a later part's session hands out parts"));
+        }
+        if let Some(parser) = self.parser.as_mut() {
+            parser.retry_at = 0;
+        }
+        self.step(&[], false)?;
+        let Some(parser) = self.parser.as_mut() else {
+            return Err(self.no_header());
+        };
+        let rows = (self.bytes_total.unwrap_or(0) as f64 / parser.sample_record * (1.0 + MARGIN)) as usize + 16;
+        let fresh = builders_for(&parser.plan, &parser.sample_field, rows);
+        let builders = std::mem::replace(&mut parser.builders, fresh);
+        let report = PartReport {
+            bytes: std::mem::take(&mut parser.text_parsed),
+            rows_read: std::mem::take(&mut parser.rows_read),
+            rows_loaded: std::mem::take(&mut parser.rows_loaded),
+            rejected: std::mem::take(&mut parser.rejected),
+            nulled: std::mem::take(&mut parser.nulled),
+            lines: parser.lines.lines(),
+            // Only complete records were handed out: the next part goes on from their end.
+            ends_record: true,
+            continues: self.pieces > 0,
+        };
+        parser.lines = LineCounter::default();
+        self.taken += report.bytes;
+        self.pieces += 1;
+        let columns = ipc_columns(builders.into_iter().flatten().map(ColumnBuilder::finish))?;
+        Ok(Part { columns, report })
     }
 
     /// Appends the rows of the next part (parts in file order) to this
@@ -179,7 +211,7 @@ impl LoadSession {
         parser.nulled.extend(shifted(report.nulled));
         parser.lines = LineCounter::starting_at(shift + report.lines);
         self.bytes_done += report.bytes;
-        self.parts += 1;
+        self.parts += u32::from(!report.continues);
         self.failed = false;
         Ok(true)
     }
@@ -219,6 +251,24 @@ impl LoadSession {
         }
         Ok(self.text.is_empty() && self.parser.is_some())
     }
+}
+
+/// Each column as its own Arrow IPC stream, ids dictionary-encoded with the
+/// part's own dictionary; each column is dropped once written.
+fn ipc_columns(columns: impl Iterator<Item = ParsedColumn>) -> Result<Vec<Vec<u8>>> {
+    columns
+        .map(|col| {
+            let array: ArrayRef = match col {
+                ParsedColumn::Ready(c) => c.array(),
+                ParsedColumn::Keys { keys, local, .. } => Arc::new(DictionaryArray::<UInt32Type>::try_new(
+                    keys,
+                    Arc::new(local.to_arrow()),
+                )?),
+            };
+            let field = Field::new("c", array.data_type().clone(), true);
+            write_ipc(&RecordBatch::try_new(Arc::new(Schema::new(vec![field])), vec![array])?)
+        })
+        .collect()
 }
 
 /// The record batch of a part's IPC stream, its arrays over `ipc`'s own
