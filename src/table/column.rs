@@ -142,9 +142,19 @@ fn grow<T>(v: &mut Vec<T>, rows: usize) {
     }
 }
 
-/// `values` appended to `v`, which grows to exactly what it then holds.
-fn extend_exactly<T: Copy>(v: &mut Vec<T>, values: &[T]) {
-    grow(v, v.len() + values.len());
+/// Grows `v` to hold at least `rows` values when a later part of a file is
+/// appended: by an eighth at least, as a file's parts may come in many pieces
+/// (growing each time to exactly the rows would copy the column once per
+/// piece). The spare room goes when the column is finished.
+fn grow_for_part<T>(v: &mut Vec<T>, rows: usize) {
+    if rows > v.capacity() {
+        grow(v, rows.max(v.capacity() + v.capacity() / 8));
+    }
+}
+
+/// `values` of a later part appended to `v` (see [`grow_for_part`]).
+fn extend_part<T: Copy>(v: &mut Vec<T>, values: &[T]) {
+    grow_for_part(v, v.len() + values.len());
     v.extend_from_slice(values);
 }
 
@@ -379,8 +389,8 @@ impl ColumnBuilder {
                 let a = array.as_string_opt::<i32>().ok_or_else(mismatch)?;
                 let (from, to) = (a.value_offsets()[0], a.value_offsets()[a.len()]);
                 let base = bytes.len() as i64 - i64::from(from);
-                grow(offsets, offsets.len() + a.len());
-                grow(bytes, bytes.len() + (to - from) as usize);
+                grow_for_part(offsets, offsets.len() + a.len());
+                grow_for_part(bytes, bytes.len() + (to - from) as usize);
                 bytes.extend_from_slice(&a.value_data()[from as usize..to as usize]);
                 offsets.extend(
                     a.value_offsets()[1..]
@@ -391,7 +401,7 @@ impl ColumnBuilder {
             Values::Key { keys, local, last, .. } => {
                 let a = array.as_dictionary_opt::<UInt32Type>().ok_or_else(mismatch)?;
                 let values = a.values().as_string_opt::<i32>().ok_or_else(mismatch)?;
-                grow(keys, keys.len() + a.len());
+                grow_for_part(keys, keys.len() + a.len());
                 // Room for the part's ids at once (interning them one by one would double the table).
                 let id_bytes = values.value_offsets()[values.len()] - values.value_offsets()[0];
                 local.reserve(values.len(), id_bytes as usize / values.len().max(1) + 1);
@@ -406,12 +416,12 @@ impl ColumnBuilder {
                 );
                 *last = None;
             }
-            Values::Number(v) => extend_exactly(
+            Values::Number(v) => extend_part(
                 v,
                 array.as_primitive_opt::<Float64Type>().ok_or_else(mismatch)?.values(),
             ),
-            Values::Date(v) => extend_exactly(v, array.as_primitive_opt::<Date32Type>().ok_or_else(mismatch)?.values()),
-            Values::Timestamp(v) => extend_exactly(
+            Values::Date(v) => extend_part(v, array.as_primitive_opt::<Date32Type>().ok_or_else(mismatch)?.values()),
+            Values::Timestamp(v) => extend_part(
                 v,
                 array
                     .as_primitive_opt::<TimestampMillisecondType>()

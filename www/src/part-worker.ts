@@ -11,8 +11,12 @@ const ready = init({ module_or_path: new URL("rapport_bg.wasm", import.meta.url)
 /** What the main worker asks: read `blob`, the part, settled on `head`, the file's first bytes. */
 export interface PartRequest { blob: Blob; head: Uint8Array; entity: EntityName | "auto"; options: LoadOptions }
 
-/** Bytes of the part read between two pieces handed out (and what each piece's columns are sized for). */
-export const PIECE_BYTES = 4 << 20;
+/**
+ * Bytes of the part read between two pieces handed out (and what each piece's columns are
+ * sized for): an eighth of the part, 4 MiB at least. Smaller pieces keep this instance's
+ * memory down; each piece costs a message and a join, so a big part goes in a few big ones.
+ */
+export const pieceBytes = (partBytes: number) => Math.max(4 << 20, Math.ceil(partBytes / 8));
 
 /**
  * What this worker answers: progress (bytes of the part read) and pieces of the part as
@@ -26,7 +30,8 @@ self.onmessage = async ({ data }: MessageEvent<PartRequest>) => {
   let loader: Loader | undefined;
   try {
     await ready;
-    loader = Loader.part(data.entity, data.options, data.head, Math.min(data.blob.size, PIECE_BYTES));
+    const piece = pieceBytes(data.blob.size);
+    loader = Loader.part(data.entity, data.options, data.head, Math.min(data.blob.size, piece));
     const reader = data.blob.stream().getReader();
     let reported = 0;
     let taken = 0;
@@ -38,7 +43,7 @@ self.onmessage = async ({ data }: MessageEvent<PartRequest>) => {
         reported = p.bytesDone;
         post({ progress: p.bytesDone });
       }
-      if (p.bytesDone - taken >= PIECE_BYTES) {
+      if (p.bytesDone - taken >= piece) {
         taken = p.bytesDone;
         const piece: LoadPart = loader.takePart();
         post({ piece }, piece.columns.map((c) => c.buffer));
