@@ -306,6 +306,15 @@ fn load_in_parts(bytes: &[u8], splits: &[usize]) -> Option<(LoadReport, Vec<u8>,
     Some((report, ipc, ws.columnar_bytes()))
 }
 
+/// `bytes` loaded in one call, as the parts' loads are to come out: its
+/// report and its table as IPC.
+fn load_whole(bytes: &[u8]) -> (LoadReport, Vec<u8>) {
+    let mut ws = Workspace::new();
+    let whole = ws.load(None, bytes, &LoadOptions::named("orders.csv")).unwrap();
+    let ipc = ws.entity_ipc(whole.entity, &Default::default()).unwrap();
+    (whole, ipc)
+}
+
 /// `bytes` loaded in two parts split after byte `split`, the later part's
 /// session handing out its rows every `every` bytes pushed (`take_part`);
 /// answers the report, the table as IPC, and the most bytes of columns the
@@ -343,9 +352,7 @@ fn load_taking_parts(bytes: &[u8], split: usize, every: usize) -> (LoadReport, V
 fn a_later_part_handed_out_in_pieces_loads_as_the_whole_file_does() {
     let (text, bad) = orders_text(120_000);
     let bytes = text.as_bytes();
-    let mut ws = Workspace::new();
-    let whole = ws.load(None, bytes, &LoadOptions::named("orders.csv")).unwrap();
-    let whole_ipc = ws.entity_ipc(whole.entity, &Default::default()).unwrap();
+    let (whole, whole_ipc) = load_whole(bytes);
     let expected = format!("{whole:?}");
     assert!(
         whole.rows_rejected > 0 && !bad.is_empty(),
@@ -379,9 +386,7 @@ fn splits_after(b: &[u8], from: usize) -> (Vec<usize>, usize) {
 fn a_file_read_in_parts_loads_as_the_whole_file_does() {
     let (text, bad) = orders_text(120_000);
     let bytes = text.as_bytes();
-    let mut ws = Workspace::new();
-    let whole = ws.load(None, bytes, &LoadOptions::named("orders.csv")).unwrap();
-    let whole_ipc = ws.entity_ipc(whole.entity, &Default::default()).unwrap();
+    let (whole, whole_ipc) = load_whole(bytes);
     let expected = format!("{whole:?}");
     assert_eq!(rejected_rows(&whole), bad);
 

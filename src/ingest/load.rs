@@ -226,7 +226,6 @@ pub(super) fn read_row(
             });
         }
     }
-    let mut keys = false;
     for (i, (target, builder)) in plan.iter().zip(builders.iter_mut()).enumerate() {
         let Some(b) = builder else { continue };
         let raw = rec.field(i);
@@ -248,7 +247,6 @@ pub(super) fn read_row(
             if !ty.is_key() {
                 b.push_null();
             }
-            keys |= ty.is_key();
             continue;
         }
         let read = match ty {
@@ -257,10 +255,8 @@ pub(super) fn read_row(
                 b.push_text(raw);
                 true
             }
-            FieldType::CustomerKey | FieldType::OrderKey => {
-                keys = true;
-                true
-            }
+            // Ids go in below, once the record is known to be valid.
+            FieldType::CustomerKey | FieldType::OrderKey => true,
             FieldType::Number => parse_number_as(raw, styles[i].number)
                 .map(|x| b.push_number(x))
                 .is_some(),
@@ -285,16 +281,14 @@ pub(super) fn read_row(
             b.push_null();
         }
     }
-    if keys {
-        for (i, (target, builder)) in plan.iter().zip(builders.iter_mut()).enumerate() {
-            if let (Target::Field(s), Some(b)) = (target, builder) {
-                if s.ty.is_key() {
-                    let raw = rec.field(i);
-                    if is_blank(raw) {
-                        b.push_null();
-                    } else {
-                        b.push_text(raw);
-                    }
+    for (i, (target, builder)) in plan.iter().zip(builders.iter_mut()).enumerate() {
+        if let (Target::Field(s), Some(b)) = (target, builder) {
+            if s.ty.is_key() {
+                let raw = rec.field(i);
+                if is_blank(raw) {
+                    b.push_null();
+                } else {
+                    b.push_text(raw);
                 }
             }
         }

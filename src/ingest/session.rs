@@ -261,10 +261,9 @@ impl LoadSession {
         let total_text = self.bytes_total.map(|b| b as f64 * self.decoder.expansion());
         // A size said is trusted (a float-to-int cast saturates; builders only ask for room).
         let rows = match total_text {
-            Some(t) => ((t - header_end as f64).max(0.0) / sample_record * (1.0 + MARGIN)) as usize,
-            None => (self.text.len() as f64 / sample_record * 2.0) as usize,
-        }
-        .saturating_add(16);
+            Some(t) => rows_for(t - header_end as f64, sample_record),
+            None => ((self.text.len() as f64 / sample_record * 2.0) as usize).saturating_add(16),
+        };
         let builders = builders_for(&plan, &sample_field, rows);
         let mut lines = LineCounter::default();
         lines.rebase(&self.text, header_end);
@@ -427,6 +426,12 @@ impl Parser {
         };
         (table, report)
     }
+}
+
+/// Rows to size builders for when `text` bytes of records are to come, at
+/// `per_record` bytes each (and some spare).
+fn rows_for(text: f64, per_record: f64) -> usize {
+    ((text.max(0.0) / per_record * (1.0 + MARGIN)) as usize).saturating_add(16)
 }
 
 /// Empty builders for the columns of `plan` (`None` for ignored ones), with

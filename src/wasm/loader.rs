@@ -58,6 +58,18 @@ impl JsLoader {
             _ => Error::option("loader", "failed", "this load failed; begin another"),
         })
     }
+
+    /// An error unless this loader reads a later part (`Loader.part`): `method` is for those.
+    fn later_part_only(&self, method: &str) -> Result<(), JsValue> {
+        if self.part {
+            return Ok(());
+        }
+        Err(js_error(Error::option(
+            "loader",
+            method,
+            "this loader reads a whole file: finish() it",
+        )))
+    }
 }
 
 #[wasm_bindgen(js_class = Loader)]
@@ -135,13 +147,7 @@ impl JsLoader {
     /// and answers the part's columns and report for the first part's `addPart`.
     #[wasm_bindgen(js_name = finishPart, unchecked_return_type = "LoadPart")]
     pub fn finish_part(&mut self) -> Result<JsValue, JsValue> {
-        if !self.part {
-            return Err(js_error(Error::option(
-                "loader",
-                "finishPart",
-                "this loader reads a whole file: finish() it",
-            )));
-        }
+        self.later_part_only("finishPart")?;
         let Some(session) = self.session.take() else {
             return Err(self.spent());
         };
@@ -160,13 +166,7 @@ impl JsLoader {
     /// a piece's size. Add the parts taken, then `finishPart()`'s, in order.
     #[wasm_bindgen(js_name = takePart, unchecked_return_type = "LoadPart")]
     pub fn take_part(&mut self) -> Result<JsValue, JsValue> {
-        if !self.part {
-            return Err(js_error(Error::option(
-                "loader",
-                "takePart",
-                "this loader reads a whole file: finish() it",
-            )));
-        }
+        self.later_part_only("takePart")?;
         let Some(session) = self.session.as_mut() else {
             return Err(self.spent());
         };

@@ -23,7 +23,7 @@ use arrow_ipc::reader::StreamDecoder;
 use arrow_schema::{Field, Schema};
 use serde::{Deserialize, Serialize};
 
-use super::{builders_for, LoadSession, MARGIN, SAMPLE_TEXT};
+use super::{builders_for, rows_for, LoadSession, SAMPLE_TEXT};
 use crate::ingest::csv::LineCounter;
 use crate::ingest::encoding::TextDecoder;
 use crate::ingest::load::{converted_format, LoadOptions, Reject};
@@ -147,7 +147,7 @@ impl LoadSession {
         let Some(parser) = self.parser.as_mut() else {
             return Err(self.no_header());
         };
-        let rows = (self.bytes_total.unwrap_or(0) as f64 / parser.sample_record * (1.0 + MARGIN)) as usize + 16;
+        let rows = rows_for(self.bytes_total.unwrap_or(0) as f64, parser.sample_record);
         let fresh = builders_for(&parser.plan, &parser.sample_field, rows);
         let builders = std::mem::replace(&mut parser.builders, fresh);
         let report = PartReport {
