@@ -26,12 +26,16 @@ export interface ForecastOptions {
 /** Exponential-smoothing parameters (statsmodels' names: smoothing_level = alpha, …). */
 export interface EtsParams {
   model: "ets";
+  /** Additive errors (the candidates of `auto` and `ets`); multiplicative ones are fitted by likelihood. */
+  error: "additive" | "multiplicative";
   trend: "none" | "additive" | "damped"; seasonal: "none" | "additive" | "multiplicative";
   season: number; alpha: number; beta: number; gamma: number; phi: number;
   level0: number; trend0: number; seasons0: number[];
-  /** In-sample sum of squared one-step errors, and √(SSE/n). */
+  /** In-sample sum of squared one-step errors, and √(SSE/n) (relative with multiplicative errors). */
   sse: number; sigma: number;
-  /** Seed of the simulated intervals (multiplicative seasonality only). */
+  /** Gaussian log-likelihood of the one-step errors, and AICc (parameters counted as R's `ets` does). */
+  logLikelihood: number; aicc: number;
+  /** Seed of the simulated intervals (any multiplicative component). */
   seed?: number;
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::ets::{self, EtsSpec, Seasonal, Trend};
+use super::ets::{self, ErrorKind, EtsSpec, Seasonal, Trend};
 use super::model::{FittedModel, SeasonalNaive};
 use crate::{Error, Result};
 
@@ -61,11 +61,15 @@ impl Candidate {
                     Trend::Additive => "_trend",
                     Trend::Damped => "_damped",
                 };
+                let error = match spec.error {
+                    ErrorKind::Additive => "",
+                    ErrorKind::Multiplicative => "_multiplicative_error",
+                };
                 match spec.seasonal {
-                    Seasonal::None if spec.trend == Trend::None => "ets_simple".into(),
-                    Seasonal::None => format!("ets_holt{trend}"),
-                    Seasonal::Additive => format!("ets_additive{trend}"),
-                    Seasonal::Multiplicative => format!("ets_multiplicative{trend}"),
+                    Seasonal::None if spec.trend == Trend::None => format!("ets_simple{error}"),
+                    Seasonal::None => format!("ets_holt{trend}{error}"),
+                    Seasonal::Additive => format!("ets_additive{trend}{error}"),
+                    Seasonal::Multiplicative => format!("ets_multiplicative{trend}{error}"),
                 }
             }
         }
@@ -100,6 +104,7 @@ impl Candidate {
 pub fn candidates(method: Method, season: usize, positive: bool) -> Result<Vec<Candidate>> {
     let ets = |trend, seasonal| {
         Candidate::Ets(EtsSpec {
+            error: ErrorKind::Additive,
             trend,
             seasonal,
             season,

@@ -10,10 +10,17 @@
 //! s_t = γ (y_t − l_{t−1} − φ b_{t−1}) + (1 − γ) s_{t−m}         (y_t / (l_{t−1} + φ b_{t−1}) when multiplicative)
 //! ```
 //!
+//! The updates are the same whether the error is additive or multiplicative
+//! (Hyndman et al. 2008, tables 2.2 and 2.3, in error-correction form); the
+//! error type changes the likelihood and the prediction intervals only. With
+//! additive errors (`e_t = y_t − ŷ_t`) the Gaussian likelihood is maximised by
+//! the least in-sample SSE; with multiplicative errors (`e_t = (y_t − ŷ_t)/ŷ_t`)
+//! the fit minimises `n ln Σe_t² + 2 Σ ln |ŷ_t|`, the objective of R's `ets`.
+//!
 //! Every parameter — α, β, γ, φ and the initial states l₀, b₀, s₀…s_{m−1} — is
-//! fitted by minimising the in-sample SSE (statsmodels'
-//! `initialization_method="estimated"`) with L-BFGS on a logistic transform
-//! under statsmodels' bounds: α, β ∈ (0, 1), γ ∈ (0, 1 − α), φ ∈ (0.8, 0.995).
+//! fitted (statsmodels' `initialization_method="estimated"`) with L-BFGS on a
+//! logistic transform under statsmodels' bounds: α, β ∈ (0, 1),
+//! γ ∈ (0, 1 − α), φ ∈ (0.8, 0.995). (R's β* is our αβ.)
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -43,9 +50,18 @@ pub enum Seasonal {
     Multiplicative,
 }
 
+/// The error component: `y_t = ŷ_t + e_t` or `y_t = ŷ_t (1 + e_t)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Additive,
+    Multiplicative,
+}
+
 /// Which exponential-smoothing model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EtsSpec {
+    pub error: ErrorKind,
     pub trend: Trend,
     pub seasonal: Seasonal,
     /// Periods per season (ignored without a seasonal component).
@@ -65,12 +81,29 @@ impl EtsSpec {
     pub fn min_length(&self) -> usize {
         (2 * self.m()).max(4)
     }
+
+    /// Whether the model needs a positive series (a multiplicative component).
+    pub fn needs_positive(&self) -> bool {
+        self.error == ErrorKind::Multiplicative || self.seasonal == Seasonal::Multiplicative
+    }
+
+    /// Estimated parameters, counting σ and m − 1 seasonal states (one is
+    /// redundant with the level), as R's `ets` does.
+    pub fn parameter_count(&self) -> usize {
+        let trend = match self.trend {
+            Trend::None => 0,
+            Trend::Additive => 2,
+            Trend::Damped => 3,
+        };
+        3 + trend + self.m()
+    }
 }
 
 /// Smoothing parameters and initial states (statsmodels' names in brackets).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EtsParams {
+    pub error: ErrorKind,
     pub trend: Trend,
     pub seasonal: Seasonal,
     /// Periods per season (1 without a seasonal component).
@@ -89,11 +122,18 @@ pub struct EtsParams {
     pub trend0: f64,
     /// s₀…s_{m−1} (`initial_seasons`), empty without a season.
     pub seasons0: Vec<f64>,
-    /// In-sample sum of squared one-step errors.
+    /// In-sample sum of squared one-step errors `y_t − ŷ_t`.
     pub sse: f64,
-    /// Residual standard deviation √(SSE/n).
+    /// Standard deviation of the errors √(Σe²/n): absolute with additive
+    /// errors, relative (`(y_t − ŷ_t)/ŷ_t`) with multiplicative ones.
     pub sigma: f64,
-    /// Seed of the simulated intervals (multiplicative seasonality only).
+    /// Gaussian log-likelihood of the one-step errors (with the Jacobian
+    /// term −Σ ln |ŷ_t| when they are multiplicative).
+    pub log_likelihood: f64,
+    /// Akaike's criterion corrected for small samples, with
+    /// [`EtsSpec::parameter_count`] parameters.
+    pub aicc: f64,
+    /// Seed of the simulated intervals (any multiplicative component).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
 }
@@ -121,6 +161,7 @@ impl EtsParams {
         seasons0: Vec<f64>,
     ) -> Self {
         EtsParams {
+            error: spec.error,
             trend: spec.trend,
             seasonal: spec.seasonal,
             season: spec.m().max(1),
@@ -133,7 +174,19 @@ impl EtsParams {
             seasons0,
             sse: f64::NAN,
             sigma: f64::NAN,
+            log_likelihood: f64::NAN,
+            aicc: f64::NAN,
             seed: None,
+        }
+    }
+
+    /// The spec these parameters belong to.
+    pub fn spec(&self) -> EtsSpec {
+        EtsSpec {
+            error: self.error,
+            trend: self.trend,
+            seasonal: self.seasonal,
+            season: self.season,
         }
     }
 
@@ -145,41 +198,50 @@ impl EtsParams {
         }
     }
 
+    /// The one-step forecast from the states (`base` = l + φb) and its
+    /// seasonal state `s`.
+    fn mean(&self, base: f64, s: f64) -> f64 {
+        match self.seasonal {
+            Seasonal::None => base,
+            Seasonal::Additive => base + s,
+            Seasonal::Multiplicative => base * s,
+        }
+    }
+
+    /// Updates level, trend and the seasonal state `s` with the observation
+    /// `y` (`base` = l + φb before the update).
+    fn update(&self, y: f64, base: f64, level: &mut f64, trend: &mut f64, s: &mut f64) {
+        let (a, b, g) = (self.alpha, self.beta, self.gamma);
+        let new_level = match self.seasonal {
+            Seasonal::None => a * y + (1.0 - a) * base,
+            Seasonal::Additive => a * (y - *s) + (1.0 - a) * base,
+            Seasonal::Multiplicative => a * y / *s + (1.0 - a) * base,
+        };
+        if self.trend != Trend::None {
+            *trend = b * (new_level - *level) + (1.0 - b) * self.damping() * *trend;
+        }
+        match self.seasonal {
+            Seasonal::None => {}
+            Seasonal::Additive => *s = g * (y - base) + (1.0 - g) * *s,
+            Seasonal::Multiplicative => *s = g * y / base + (1.0 - g) * *s,
+        }
+        *level = new_level;
+    }
+
     /// Runs the recursions over `y`.
     fn run(&self, y: &[f64]) -> Run {
         let m = self.seasons0.len();
-        let (a, b, g, phi) = (self.alpha, self.beta, self.gamma, self.damping());
-        let has_trend = self.trend != Trend::None;
+        let phi = self.damping();
         let mut level = self.level0;
-        let mut trend = if has_trend { self.trend0 } else { 0.0 };
+        let mut trend = if self.trend != Trend::None { self.trend0 } else { 0.0 };
         let mut seasons = self.seasons0.clone();
+        let mut none = 0.0;
         let mut fitted = Vec::with_capacity(y.len());
         for (t, &yt) in y.iter().enumerate() {
             let base = level + phi * trend;
-            let s = if m > 0 { seasons[t % m] } else { 0.0 };
-            let new_level = match self.seasonal {
-                Seasonal::None => {
-                    fitted.push(base);
-                    a * yt + (1.0 - a) * base
-                }
-                Seasonal::Additive => {
-                    fitted.push(base + s);
-                    a * (yt - s) + (1.0 - a) * base
-                }
-                Seasonal::Multiplicative => {
-                    fitted.push(base * s);
-                    a * yt / s + (1.0 - a) * base
-                }
-            };
-            if has_trend {
-                trend = b * (new_level - level) + (1.0 - b) * phi * trend;
-            }
-            match self.seasonal {
-                Seasonal::None => {}
-                Seasonal::Additive => seasons[t % m] = g * (yt - base) + (1.0 - g) * s,
-                Seasonal::Multiplicative => seasons[t % m] = g * yt / base + (1.0 - g) * s,
-            }
-            level = new_level;
+            let s = if m > 0 { &mut seasons[t % m] } else { &mut none };
+            fitted.push(self.mean(base, *s));
+            self.update(yt, base, &mut level, &mut trend, s);
         }
         // Rotate so the season of the next period comes first.
         if m > 0 {
@@ -193,16 +255,48 @@ impl EtsParams {
         }
     }
 
-    /// The in-sample SSE of these parameters on `y`.
-    pub fn sse_on(&self, y: &[f64]) -> f64 {
+    /// The fitting objective on `y`: the SSE with additive errors; with
+    /// multiplicative ones R's `n ln Σe² + 2 Σ ln |ŷ|` (e relative), +∞ where
+    /// a one-step forecast is not positive.
+    pub fn objective_on(&self, y: &[f64]) -> f64 {
         let run = self.run(y);
-        y.iter().zip(&run.fitted).map(|(a, f)| (a - f) * (a - f)).sum()
+        match self.error {
+            ErrorKind::Additive => y.iter().zip(&run.fitted).map(|(a, f)| (a - f) * (a - f)).sum(),
+            ErrorKind::Multiplicative => {
+                let (mut sum, mut logs) = (0.0, 0.0);
+                for (a, &f) in y.iter().zip(&run.fitted) {
+                    if f.is_nan() || f <= 0.0 {
+                        return f64::INFINITY;
+                    }
+                    let e = (a - f) / f;
+                    sum += e * e;
+                    logs += f.ln();
+                }
+                y.len() as f64 * sum.ln() + 2.0 * logs
+            }
+        }
     }
 
-    /// These parameters with SSE and σ computed on `y`.
+    /// These parameters with SSE, σ, log-likelihood and AICc computed on `y`.
     pub fn evaluate(mut self, y: &[f64]) -> Self {
-        self.sse = self.sse_on(y);
-        self.sigma = (self.sse / y.len().max(1) as f64).sqrt();
+        let run = self.run(y);
+        let n = y.len().max(1) as f64;
+        self.sse = y.iter().zip(&run.fitted).map(|(a, f)| (a - f) * (a - f)).sum();
+        let (squares, logs) = match self.error {
+            ErrorKind::Additive => (self.sse, 0.0),
+            ErrorKind::Multiplicative => y.iter().zip(&run.fitted).fold((0.0, 0.0), |(q, l), (a, f)| {
+                let e = (a - f) / f;
+                (q + e * e, l + f.abs().ln())
+            }),
+        };
+        self.sigma = (squares / n).sqrt();
+        self.log_likelihood = -0.5 * n * ((2.0 * std::f64::consts::PI * squares / n).ln() + 1.0) - logs;
+        let k = self.spec().parameter_count() as f64;
+        self.aicc = if n - k - 1.0 > 0.0 {
+            -2.0 * self.log_likelihood + 2.0 * k + 2.0 * k * (k + 1.0) / (n - k - 1.0)
+        } else {
+            f64::INFINITY
+        };
         self
     }
 
@@ -223,11 +317,7 @@ fn point_path(p: &EtsParams, run: &Run, h: usize) -> Vec<f64> {
             pow *= phi;
             damp += pow;
             let base = run.level + damp * run.trend;
-            match p.seasonal {
-                Seasonal::None => base,
-                Seasonal::Additive => base + run.seasons[k % m],
-                Seasonal::Multiplicative => base * run.seasons[k % m],
-            }
+            p.mean(base, if m > 0 { run.seasons[k % m] } else { 0.0 })
         })
         .collect()
 }
@@ -247,7 +337,7 @@ impl FittedModel for EtsFit {
         let p = &self.params;
         let run = p.run(&self.y);
         let mean = point_path(p, &run, h);
-        if p.seasonal == Seasonal::Multiplicative {
+        if p.spec().needs_positive() {
             return self.simulated(&run, mean);
         }
         // Hyndman et al. (2008), class 1: Var(h) = σ²(1 + Σ_{j<h} c_j²), with
@@ -284,8 +374,9 @@ impl FittedModel for EtsFit {
 }
 
 impl EtsFit {
-    /// Intervals of the multiplicative model: 2.5 % and 97.5 % quantiles of
-    /// simulated paths with additive N(0, σ²) errors, seeded.
+    /// Intervals of a model with a multiplicative component: 2.5 % and 97.5 %
+    /// quantiles of simulated paths with N(0, σ²) errors, added or (with
+    /// multiplicative errors) relative, seeded.
     fn simulated(&self, run: &Run, mean: Vec<f64>) -> Vec<Point> {
         let p = &self.params;
         let h = mean.len();
@@ -294,17 +385,19 @@ impl EtsFit {
         let mut paths = vec![Vec::with_capacity(PATHS); h];
         let phi = p.damping();
         let m = run.seasons.len();
+        let mut none = 0.0;
         for _ in 0..PATHS {
             let (mut level, mut trend, mut seasons) = (run.level, run.trend, run.seasons.clone());
             for (k, path) in paths.iter_mut().enumerate() {
                 let base = level + phi * trend;
-                let s = seasons[k % m];
+                let s = if m > 0 { &mut seasons[k % m] } else { &mut none };
+                let mu = p.mean(base, *s);
                 let e = noise.map_or(0.0, |n| n.sample(&mut rng));
-                let y = base * s + e;
-                let new_level = p.alpha * y / s + (1.0 - p.alpha) * base;
-                trend = p.beta * (new_level - level) + (1.0 - p.beta) * phi * trend;
-                seasons[k % m] = p.gamma * y / base + (1.0 - p.gamma) * s;
-                level = new_level;
+                let y = match p.error {
+                    ErrorKind::Additive => mu + e,
+                    ErrorKind::Multiplicative => mu * (1.0 + e),
+                };
+                p.update(y, base, &mut level, &mut trend, s);
                 path.push(y);
             }
         }
@@ -442,20 +535,27 @@ pub fn fit(spec: EtsSpec, y: &[f64], seed: u64) -> Result<EtsFit> {
     if y.iter().any(|v| !v.is_finite()) {
         return Err(Error::model(model, "the series has a missing or infinite value"));
     }
-    if spec.seasonal == Seasonal::Multiplicative && y.iter().any(|&v| v <= 0.0) {
+    if spec.needs_positive() && y.iter().any(|&v| v <= 0.0) {
         return Err(Error::model(
             model,
-            "multiplicative seasonality needs a positive series",
+            "multiplicative errors or seasonality need a positive series",
         ));
     }
     let scale = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
     let scale = if scale > 0.0 { scale } else { 1.0 };
     let layout = Layout { spec, scale };
     let (l0, b0, s0) = initial_states(spec, y);
+    // The SSE in units of `scale`, or R's multiplicative-error objective
+    // (less n ln scale², so of the size of n).
+    let shift = y.len() as f64 * (scale * scale).ln();
     let objective = |u: &[f64]| {
-        let sse = layout.decode(u).sse_on(y) / (scale * scale);
-        if sse.is_finite() {
-            sse
+        let p = layout.decode(u);
+        let value = match spec.error {
+            ErrorKind::Additive => p.objective_on(y) / (scale * scale),
+            ErrorKind::Multiplicative => p.objective_on(y) - shift,
+        };
+        if value.is_finite() {
+            value
         } else {
             f64::INFINITY
         }
@@ -514,7 +614,7 @@ pub fn fit(spec: EtsSpec, y: &[f64], seed: u64) -> Result<EtsFit> {
         ));
     }
     let mut params = layout.decode(&min.x).evaluate(y);
-    if spec.seasonal == Seasonal::Multiplicative {
+    if spec.needs_positive() {
         params.seed = Some(seed);
     }
     Ok(EtsFit { params, y: y.to_vec() })
