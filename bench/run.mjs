@@ -29,14 +29,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,segment_expr,cohorts,pivot,cooc,clv_fit,cold_start]
+const USAGE = `usage: node bench/run.mjs [--size 100k|1m|<N>k] [--tasks load_orders,monthly_revenue,rfm,segment_expr,cohorts,pivot,cooc,clv_fit,forecast_month,forecast_week,cold_start]
                          [--runs 5] [--warmup 1] [--engines rapport,duckdb-wasm,arquero]
                          [--timeout <seconds per step, default 900>]`;
-const TASKS = ["load_orders", "monthly_revenue", "rfm", "segment_expr", "cohorts", "pivot", "cooc", "clv_fit", "cold_start"];
+const TASKS = ["load_orders", "monthly_revenue", "rfm", "segment_expr", "cohorts", "pivot", "cooc", "clv_fit", "forecast_month", "forecast_week", "cold_start"];
 /** Tasks that make their own data in the page (no orders file). */
 const SELF_DATA = new Set(["segment_expr", "clv_fit"]);
-/** Tasks only Rapport has (no peer fits BG/NBD; bench/tools/lifetimes_clv.py is its reference). */
-const RAPPORT_ONLY = new Set(["clv_fit"]);
+/** Tasks only Rapport has (no peer fits BG/NBD or forecasts; bench/tools/lifetimes_clv.py is clv_fit's reference). */
+const RAPPORT_ONLY = new Set(["clv_fit", "forecast_month", "forecast_week"]);
 /** CLI engine name → page bundle name (bench/dist/engine-<bundle>.js). */
 const ENGINES = { rapport: 'rapport', 'duckdb-wasm': 'duckdb', arquero: 'arquero' };
 

@@ -98,6 +98,12 @@ window.bench = {
       const ms = performance.now() - t0;
       return { ms, totals: coocTotals(result), wasmBytes: engine.memoryBytes() };
     }
+    if (task === 'forecast_month' || task === 'forecast_week') {
+      const t0 = performance.now();
+      const r = await engine.forecast(task === 'forecast_month' ? 'month' : 'week');
+      const ms = performance.now() - t0;
+      return { ms, rows: r.history.length, totals: { model: r.model, mase: r.backtest.mase, periods: r.history.length }, wasmBytes: engine.memoryBytes() };
+    }
     if (task === 'clv_fit') {
       const t0 = performance.now();
       const report = await engine.clvFit(clvData.summary);

@@ -150,6 +150,13 @@ export async function createEngine() {
         .map(({ a, b, count }) => ({ a, b, count }));
     },
     /**
+     * Timed: net revenue per `period` ('month' or 'week') forecast 12 periods ahead with
+     * `method: 'auto'` (every candidate backtested at 3 origins, the winner refitted).
+     */
+    async forecast(period) {
+      return ws.forecast({ period, measure: 'revenue', horizon: 12, method: 'auto', seed: 1 });
+    },
+    /**
      * Timed: BG/NBD + Gamma–Gamma fitted on the customer summaries and every customer
      * scored (P(alive), expected purchases, CLV), as `fitClvSummary` does.
      */

@@ -15,9 +15,12 @@ const MAX_SQ: usize = 2;
 const MAX_ORDER: usize = 5;
 /// Models fitted at most by one search.
 const MAX_MODELS: usize = 94;
-/// Seasonal ARMA terms are searched only up to this season (a longer one keeps
-/// its seasonal difference but no seasonal AR/MA terms: the state would be huge).
-const MAX_SEASONAL_TERMS_SEASON: usize = 52;
+/// Seasonal ARMA terms are searched only up to this season; a longer one (52
+/// weeks) keeps its seasonal difference but no seasonal AR/MA terms, whose
+/// state would hold a year of weeks: on the sample's 157 weeks of revenue the
+/// search took 16 s natively with them and 0.15 s without, for the same model.
+/// R's `ets` and statsforecast's AutoETS refuse seasons over 24 likewise.
+const MAX_SEASONAL_TERMS_SEASON: usize = 24;
 /// KPSS level-stationarity 5 % critical value (Kwiatkowski et al. 1992, table 1).
 const KPSS_CRITICAL_5: f64 = 0.463;
 /// Seasonal strength from which one seasonal difference is taken (Wang, Smith
