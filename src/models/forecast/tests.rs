@@ -509,3 +509,40 @@ fn ets_likelihood_fit_is_at_least_as_good_as_statsforecast() {
         );
     }
 }
+
+#[test]
+fn multiplicative_errors_fit_the_same_model_to_a_rescaled_series_and_simulate_relative_intervals() {
+    let (y, _) = reference();
+    let spec = EtsSpec {
+        error: ErrorKind::Multiplicative,
+        trend: Trend::None,
+        seasonal: Seasonal::Additive,
+        season: 12,
+    };
+    let scaled: Vec<f64> = y.iter().map(|v| v * 10.0).collect();
+    let (a, b) = (ets::fit(spec, &y, 7).unwrap(), ets::fit(spec, &scaled, 7).unwrap());
+    // Relative errors do not change with the unit: same smoothing, σ, states × 10.
+    assert!(
+        close(a.params.alpha, b.params.alpha, 1e-4),
+        "{} {}",
+        a.params.alpha,
+        b.params.alpha
+    );
+    assert!(close(a.params.sigma, b.params.sigma, 1e-4));
+    let (fa, fb) = (a.forecast(24), b.forecast(24));
+    for (p, q) in fa.iter().zip(&fb) {
+        assert!(close(p.mean * 10.0, q.mean, 1e-3), "{} {}", p.mean, q.mean);
+        assert!(p.lo95 < p.mean && p.mean < p.hi95);
+        assert!(close((p.hi95 - p.lo95) * 10.0, q.hi95 - q.lo95, 2e-2));
+    }
+    // Simulated with the reported seed: the same fit gives the same intervals.
+    assert_eq!(a.params.seed, Some(7));
+    assert_eq!(fa, ets::fit(spec, &y, 7).unwrap().forecast(24));
+    // A one-step interval of ±1.96 σ ŷ (relative), up to the simulation's noise.
+    let half = 1.959_963_984_540_054 * a.params.sigma * fa[0].mean;
+    assert!(
+        close(fa[0].hi95 - fa[0].mean, half, 0.1),
+        "{} {half}",
+        fa[0].hi95 - fa[0].mean
+    );
+}
