@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
+import { nodeDuckdb } from '../../pkg-tests/node/helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -24,14 +25,7 @@ const FOLDERS = ['dialects', 'encodings'];
 const ENCODING = [[/utf16/, 'utf-16'], [/windows1252/, 'latin-1']];
 
 async function openDuckdb() {
-  const dist = join(root, 'node_modules/@duckdb/duckdb-wasm/dist');
-  const duckdb = require(join(dist, 'duckdb-node-blocking.cjs'));
-  const bundles = {
-    mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
-    eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') },
-  };
-  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
-  await db.instantiate(() => {});
+  const db = await nodeDuckdb();
   const conn = db.connect();
   // Offline: an extension DuckDB would fetch is an error here, not a wait.
   conn.query('SET autoinstall_known_extensions = false');

@@ -18,11 +18,10 @@ export function sample(name) {
 }
 
 /**
- * A DuckDB-wasm connection (its Node build, the wasm read from node_modules; no
- * network) with the sample orders as table `orders`, typed as the core types them.
- * `rows(sql)` answers plain objects.
+ * DuckDB-wasm's Node build, instantiated from the wasm in node_modules (no
+ * network). Also used by bench/tools/fixtures-vs-duckdb.mjs.
  */
-export async function duckdbWithOrders() {
+export async function nodeDuckdb() {
   const require = createRequire(import.meta.url);
   const dist = join(root, "node_modules/@duckdb/duckdb-wasm/dist");
   const duckdb = require(join(dist, "duckdb-node-blocking.cjs"));
@@ -32,6 +31,16 @@ export async function duckdbWithOrders() {
   };
   const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
   await db.instantiate(() => {});
+  return db;
+}
+
+/**
+ * A DuckDB-wasm connection (its Node build, the wasm read from node_modules; no
+ * network) with the sample orders as table `orders`, typed as the core types them.
+ * `rows(sql)` answers plain objects.
+ */
+export async function duckdbWithOrders() {
+  const db = await nodeDuckdb();
   db.registerFileBuffer("orders.csv", sample("orders.csv"));
   const conn = db.connect();
   conn.query(`CREATE TABLE orders AS SELECT * FROM read_csv('orders.csv', header = true,
