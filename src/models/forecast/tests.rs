@@ -22,17 +22,23 @@ fn numbers(v: &Value) -> Vec<f64> {
     v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
 }
 
-fn spec_of(fit: &Value) -> EtsSpec {
+/// An exponential-smoothing spec with a season of 12.
+fn monthly(error: ErrorKind, trend: Trend, seasonal: Seasonal) -> EtsSpec {
     EtsSpec {
-        error: ErrorKind::Additive,
-        trend: Trend::Damped,
-        seasonal: if fit["seasonal"] == "mul" {
-            Seasonal::Multiplicative
-        } else {
-            Seasonal::Additive
-        },
+        error,
+        trend,
+        seasonal,
         season: 12,
     }
+}
+
+fn spec_of(fit: &Value) -> EtsSpec {
+    let seasonal = if fit["seasonal"] == "mul" {
+        Seasonal::Multiplicative
+    } else {
+        Seasonal::Additive
+    };
+    monthly(ErrorKind::Additive, Trend::Damped, seasonal)
 }
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
@@ -100,12 +106,7 @@ fn least_squares_fit_is_at_least_as_good_as_statsmodels() {
 #[test]
 fn additive_intervals_widen_with_the_horizon_and_contain_the_mean() {
     let (y, _) = reference();
-    let spec = EtsSpec {
-        error: ErrorKind::Additive,
-        trend: Trend::Damped,
-        seasonal: Seasonal::Additive,
-        season: 12,
-    };
+    let spec = monthly(ErrorKind::Additive, Trend::Damped, Seasonal::Additive);
     let f = ets::fit(spec, &y, 1).unwrap().forecast(24);
     for w in f.windows(2) {
         assert!(w[1].hi95 - w[1].lo95 > w[0].hi95 - w[0].lo95 - 1e-9);
@@ -121,12 +122,7 @@ fn additive_intervals_widen_with_the_horizon_and_contain_the_mean() {
 #[test]
 fn multiplicative_intervals_are_simulated_with_the_reported_seed() {
     let (y, _) = reference();
-    let spec = EtsSpec {
-        error: ErrorKind::Additive,
-        trend: Trend::Damped,
-        seasonal: Seasonal::Multiplicative,
-        season: 12,
-    };
+    let spec = monthly(ErrorKind::Additive, Trend::Damped, Seasonal::Multiplicative);
     let a = ets::fit(spec, &y, 42).unwrap();
     let b = ets::fit(spec, &y, 42).unwrap();
     let c = ets::fit(spec, &y, 43).unwrap();
@@ -339,14 +335,7 @@ fn selection_material_on_monthly_sales_series() {
         // Also tried, not candidates of `auto`: every exponential-smoothing
         // candidate with multiplicative errors, and undamped trends with a season.
         let mut tried = cands.clone();
-        let spec = |error, trend, seasonal| {
-            Candidate::Ets(EtsSpec {
-                error,
-                trend,
-                seasonal,
-                season: 12,
-            })
-        };
+        let spec = |error, trend, seasonal| Candidate::Ets(monthly(error, trend, seasonal));
         tried.push(spec(ErrorKind::Additive, Trend::Additive, Seasonal::Additive));
         tried.push(spec(ErrorKind::Additive, Trend::Additive, Seasonal::Multiplicative));
         if positive {
@@ -403,27 +392,22 @@ fn statsforecast_ets() -> Value {
 /// The params of one recorded fit ("MAMd": error, trend, season, damped).
 fn statsforecast_params(fit: &Value) -> EtsParams {
     let code: Vec<char> = fit["model"].as_str().unwrap().chars().collect();
-    let kind = |c: char| {
-        if c == 'M' {
-            Seasonal::Multiplicative
-        } else {
-            Seasonal::Additive
-        }
+    let error = if code[0] == 'M' {
+        ErrorKind::Multiplicative
+    } else {
+        ErrorKind::Additive
     };
-    let spec = EtsSpec {
-        error: if code[0] == 'M' {
-            ErrorKind::Multiplicative
-        } else {
-            ErrorKind::Additive
-        },
-        trend: match (code[1], code.get(3)) {
-            ('N', _) => Trend::None,
-            (_, Some('d')) => Trend::Damped,
-            _ => Trend::Additive,
-        },
-        seasonal: if code[2] == 'N' { Seasonal::None } else { kind(code[2]) },
-        season: 12,
+    let trend = match (code[1], code.get(3)) {
+        ('N', _) => Trend::None,
+        (_, Some('d')) => Trend::Damped,
+        _ => Trend::Additive,
     };
+    let seasonal = match code[2] {
+        'N' => Seasonal::None,
+        'M' => Seasonal::Multiplicative,
+        _ => Seasonal::Additive,
+    };
+    let spec = monthly(error, trend, seasonal);
     let f = |k: &str| fit[k].as_f64().unwrap();
     EtsParams::new(
         spec,
@@ -513,12 +497,7 @@ fn ets_likelihood_fit_is_at_least_as_good_as_statsforecast() {
 #[test]
 fn multiplicative_errors_fit_the_same_model_to_a_rescaled_series_and_simulate_relative_intervals() {
     let (y, _) = reference();
-    let spec = EtsSpec {
-        error: ErrorKind::Multiplicative,
-        trend: Trend::None,
-        seasonal: Seasonal::Additive,
-        season: 12,
-    };
+    let spec = monthly(ErrorKind::Multiplicative, Trend::None, Seasonal::Additive);
     let scaled: Vec<f64> = y.iter().map(|v| v * 10.0).collect();
     let (a, b) = (ets::fit(spec, &y, 7).unwrap(), ets::fit(spec, &scaled, 7).unwrap());
     // Relative errors do not change with the unit: same smoothing, σ, states × 10.
