@@ -345,7 +345,7 @@ export function aliveMatrix(r: ClvReport, width: number): Element {
     width: Math.min(width, 560), height: 300, marginLeft: 50, marginBottom: 40,
     x: { label: `Recency (${r.timeUnit}s from first to last purchase) →`, domain: m.recencies, tickFormat: (v: number) => (m.recencies.length > 12 && m.recencies.indexOf(v) % 2 ? "" : String(Math.round(v))) },
     y: { label: "↑ Repeat purchases", domain: [...m.frequencies].reverse() },
-    color: { scheme: "rdylgn", domain: [0, 1], legend: true, label: "P(alive)" },
+    color: { type: "linear", scheme: "rdylgn", domain: [0, 1], legend: true, label: "P(alive)" },
     marks: [Plot.cell(data, { x: "rec", y: "f", fill: "p", inset: 0.3, tip: true,
       title: (d: { f: number; rec: number; p: number }) => `${d.f} repeat purchases, last at ${Math.round(d.rec)} ${r.timeUnit}s: P(alive) ${(d.p * 100).toFixed(0)} %` })],
   });
