@@ -60,6 +60,8 @@ export function mountSelect(actions: SelectActions): void {
     const text = input.value;
     const ticket = ++asked;
     if (text.trim() === "") {
+      delete status.dataset.expr;
+      delete caret.dataset.expr;
       status.textContent = "";
       caret.hidden = true;
       input.classList.remove("invalid");
@@ -68,6 +70,10 @@ export function mountSelect(actions: SelectActions): void {
     }
     const answer = await actions.liveCount(text);
     if (ticket !== asked) return; // a newer keystroke won
+    // Which text the count or the error shown is about (an embedding page or a test can
+    // tell a stale answer from the current one).
+    status.dataset.expr = text;
+    caret.dataset.expr = text;
     if (answer.ok) {
       valid = text;
       input.classList.remove("invalid");
