@@ -259,6 +259,35 @@ fn audience_respects_consent_and_writes_target_and_control() {
 }
 
 #[test]
+fn a_gzipped_file_loads_as_its_decompressed_self_and_a_broken_one_fails_with_the_reason() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+    let gz = data.join("orders.csv.gz");
+    let unzipped = std::process::Command::new("gzip").arg("-dc").arg(&gz).output().unwrap();
+    assert!(unzipped.status.success());
+    let (dir, plain) = folder_with_file("gunzip", "orders.csv", std::str::from_utf8(&unzipped.stdout).unwrap());
+    let report = |file: &Path| {
+        let mut r = json(&rapport(&["load", "--orders", file.to_str().unwrap()]))[0].clone();
+        r.as_object_mut().unwrap().remove("file");
+        r
+    };
+    let from_gz = report(&gz);
+    assert!(from_gz["rows_loaded"].as_u64().unwrap() > 1000, "{from_gz}");
+    assert_eq!(from_gz, report(&plain));
+    // Cut short: the error names the file and says why, and nothing is loaded.
+    let bytes = std::fs::read(&gz).unwrap();
+    let cut = dir.join("cut.csv.gz");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let out = rapport(&["load", "--orders", cut.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cut.csv.gz") && err.contains("gzip-compressed but does not decompress"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn preview_prints_the_head_of_a_file_as_read() {
     let (dir, file) = folder_with_file(
         "preview",
@@ -655,15 +684,9 @@ fn report_prints_a_pivot_as_json_or_csv_and_every_preset_runs_on_the_sample() {
     );
     let bad = rapport(&["report", "--orders", o, "--rows", "regoin"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean 'region'"));
-    // The presets on the bundled sample (orders decompressed next to it).
+    // The presets on the bundled sample (its orders are gzipped).
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
-    let gz = std::process::Command::new("gzip")
-        .arg("-dc")
-        .arg(data.join("orders.csv.gz"))
-        .output()
-        .unwrap();
-    let sample_orders = dir.join("sample_orders.csv");
-    std::fs::write(&sample_orders, gz.stdout).unwrap();
+    let sample_orders = data.join("orders.csv.gz");
     for preset in [
         "new_vs_old",
         "under_35",
@@ -806,16 +829,8 @@ fn recommend_prints_pairs_rules_one_customers_top_k_and_writes_every_customers()
 
 #[test]
 fn recommend_beats_popularity_on_the_bundled_sample() {
-    let dir = temp_dir("recommend-sample");
-    std::fs::create_dir_all(&dir).unwrap();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
-    let gz = std::process::Command::new("gzip")
-        .arg("-dc")
-        .arg(data.join("orders.csv.gz"))
-        .output()
-        .unwrap();
-    let orders = dir.join("orders.csv");
-    std::fs::write(&orders, gz.stdout).unwrap();
+    let orders = data.join("orders.csv.gz");
     let r = json(&rapport(&[
         "recommend",
         "--orders",
@@ -839,7 +854,6 @@ fn recommend_beats_popularity_on_the_bundled_sample() {
         n(&e["model"])
     );
     assert!(n(&e["without_history"]["model"]) > 50, "{e}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

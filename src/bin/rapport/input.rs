@@ -3,6 +3,7 @@
 //! XLSX converted to CSV by `rapport-formats`.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -115,6 +116,7 @@ pub(crate) fn read_input(path: &Path, sheet: Option<&str>) -> Result<Input> {
         file: file.clone(),
         reason: e.to_string(),
     })?;
+    let bytes = gunzip(&file, bytes)?;
     if rapport_formats::sniff(&bytes).is_none() {
         return Ok(Input {
             bytes,
@@ -134,4 +136,20 @@ pub(crate) fn read_input(path: &Path, sheet: Option<&str>) -> Result<Input> {
         format: Some(converted.format),
         warnings: converted.warnings,
     })
+}
+
+/// A gzip-compressed file (`orders.csv.gz`, as the bundled sample ships) decompressed,
+/// every member of it; any other file as it is.
+fn gunzip(file: &str, bytes: Vec<u8>) -> Result<Vec<u8>> {
+    if !bytes.starts_with(&[0x1F, 0x8B]) {
+        return Ok(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4));
+    flate2::read::MultiGzDecoder::new(bytes.as_slice())
+        .read_to_end(&mut out)
+        .map_err(|e| Error::Format {
+            file: file.to_string(),
+            reason: format!("the file is gzip-compressed but does not decompress: {e}"),
+        })?;
+    Ok(out)
 }
