@@ -5,6 +5,9 @@ use serde::Serialize;
 
 use super::ets::EtsParams;
 
+/// The two-sided 95 % normal quantile, of every method's prediction intervals.
+pub(super) const Z95: f64 = 1.959_963_984_540_054;
+
 /// One forecast period: the mean and its 95 % prediction interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -67,7 +70,7 @@ impl FittedModel for SeasonalNaive {
             .map(|k| {
                 let mean = self.last.get(k % self.season).copied().unwrap_or(0.0);
                 // Var(h) = σ²(⌊(h − 1)/m⌋ + 1) (Hyndman & Athanasopoulos, table 5.2).
-                let half = 1.959_963_984_540_054 * self.sigma * ((k / self.season + 1) as f64).sqrt();
+                let half = Z95 * self.sigma * ((k / self.season + 1) as f64).sqrt();
                 Point {
                     mean,
                     lo95: mean - half,

@@ -23,6 +23,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use super::model::Z95;
 use crate::{Error, Result};
 use kalman::{Filtered, StateSpace};
 
@@ -126,9 +127,6 @@ pub struct Fitted {
     space: StateSpace,
     filtered: Filtered,
 }
-
-/// The two-sided 95 % normal quantile.
-const Z95: f64 = 1.959_963_984_540_054;
 
 /// Fits the given order by exact maximum likelihood.
 ///

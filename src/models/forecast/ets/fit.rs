@@ -117,8 +117,8 @@ fn initial_states(spec: EtsSpec, y: &[f64]) -> (f64, f64, Vec<f64>) {
     (first, (second - first) / m as f64, seasons)
 }
 
-/// Fits `spec` to `y` by least squares; `seed` drives the simulated intervals
-/// of multiplicative models.
+/// Fits `spec` to `y` by least squares or, with multiplicative errors, R's
+/// likelihood; `seed` drives the simulated intervals of multiplicative models.
 pub fn fit(spec: EtsSpec, y: &[f64], seed: u64) -> Result<EtsFit> {
     let model = "forecast (exponential smoothing)";
     if y.len() < spec.min_length() {
@@ -212,10 +212,7 @@ pub fn fit(spec: EtsSpec, y: &[f64], seed: u64) -> Result<EtsFit> {
         return Err(Error::model(model, "no starting point"));
     };
     if !min.value.is_finite() {
-        return Err(Error::model(
-            model,
-            "the least-squares fit did not reach a finite error",
-        ));
+        return Err(Error::model(model, "the fit did not reach a finite error"));
     }
     let mut params = layout.decode(&min.x).evaluate(y);
     if spec.needs_positive() {

@@ -27,7 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 use serde::Serialize;
 
-use super::model::{quantile, FittedModel, ModelParams, Point};
+use super::model::{quantile, FittedModel, ModelParams, Point, Z95};
 
 mod fit;
 pub use fit::fit;
@@ -334,7 +334,6 @@ pub struct EtsFit {
     y: Vec<f64>,
 }
 
-const Z95: f64 = 1.959_963_984_540_054;
 const PATHS: usize = 2000;
 
 impl FittedModel for EtsFit {
@@ -356,10 +355,9 @@ impl FittedModel for EtsFit {
             .enumerate()
             .map(|(k, &mu)| {
                 if k > 0 {
-                    let j = k;
                     pow *= phi;
                     damp += pow;
-                    let season = if m > 0 && j.is_multiple_of(m) { p.gamma } else { 0.0 };
+                    let season = if m > 0 && k.is_multiple_of(m) { p.gamma } else { 0.0 };
                     let c = p.alpha + p.alpha * p.beta * damp + season;
                     var += c * c;
                 }
