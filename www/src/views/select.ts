@@ -61,7 +61,6 @@ export function mountSelect(actions: SelectActions): void {
     const ticket = ++asked;
     if (text.trim() === "") {
       delete status.dataset.expr;
-      delete caret.dataset.expr;
       status.textContent = "";
       caret.hidden = true;
       input.classList.remove("invalid");
@@ -73,7 +72,6 @@ export function mountSelect(actions: SelectActions): void {
     // Which text the count or the error shown is about (an embedding page or a test can
     // tell a stale answer from the current one).
     status.dataset.expr = text;
-    caret.dataset.expr = text;
     if (answer.ok) {
       valid = text;
       input.classList.remove("invalid");
